@@ -1,0 +1,45 @@
+"""Command line: ``crm-research report ...`` (and later ``ingest`` / ``warehouse``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ._errors import DataError
+
+__all__ = ["main"]
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="crm-research", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("report", help="render the periodic reports with papermill")
+    g = r.add_mutually_exclusive_group()
+    g.add_argument("--period", help="a quarter (2026Q3) or a month (2026-09)")
+    g.add_argument("--all", action="store_true", help="every period the data covers")
+    r.add_argument("--data", default="data/sample", help="folder with the input files")
+    r.add_argument("--notebooks", default="notebooks", help="folder with the notebooks to render")
+    r.add_argument("--out", default="reports", help="output folder")
+    r.add_argument("--lang", default="zh", choices=["zh", "en"])
+    r.add_argument("--workers", type=int, default=1)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    try:
+        if args.command == "report":
+            from .reports import render_reports
+
+            render_reports(period=args.period, all_periods=args.all, data=Path(args.data),
+                           notebooks=Path(args.notebooks), out=Path(args.out), lang=args.lang,
+                           workers=args.workers)
+    except DataError as exc:
+        print(f"crm-research: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

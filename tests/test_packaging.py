@@ -1,0 +1,122 @@
+"""The package installs, imports cleanly, and its environment files agree."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tomllib
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _norm(name: str) -> str:
+    name = re.sub(r"[-_.]+", "-", name.lower())
+    return {"python-duckdb": "duckdb"}.get(name, name)
+
+
+def _split(req: str) -> tuple[str, str]:
+    m = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", req)
+    return _norm(m.group(1)), m.group(2).replace(" ", "")
+
+
+def test_environment_yml_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = dict(_split(r) for r in project["dependencies"])
+    wanted.update(_split(r) for r in project["optional-dependencies"]["dev"])
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    have = {}
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            for req in dep["pip"]:
+                if not req.startswith("-e"):
+                    have.update([_split(req)])
+        else:
+            have.update([_split(dep)])
+    have.pop("python", None)
+    have.pop("pip", None)
+    assert have == wanted
+
+
+def test_constraints_satisfy_pyproject_ranges():
+    from packaging.requirements import Requirement
+
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, ver = line.split("==", 1)
+            pins[_norm(name)] = ver.strip()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for req in project["dependencies"]:
+        r = Requirement(req)
+        assert _norm(r.name) in pins, f"{r.name} is not pinned in constraints.txt"
+        assert r.specifier.contains(pins[_norm(r.name)]), f"{r.name}=={pins[_norm(r.name)]} outside {r.specifier}"
+
+
+def test_factor_analyzer_works_with_installed_scikit_learn():
+    # factor-analyzer 0.5.1 passes force_all_finite= to sklearn's check_array, removed in 1.8;
+    # pyproject pins scikit-learn < 1.8. This runs the real call path.
+    import sklearn
+    from factor_analyzer import FactorAnalyzer
+
+    major, minor = (int(x) for x in sklearn.__version__.split(".")[:2])
+    assert (major, minor) < (1, 8)
+    rng = np.random.default_rng(1)
+    f = rng.normal(size=(300, 1))
+    x = f @ np.full((1, 4), 0.8) + rng.normal(scale=0.6, size=(300, 4))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        fa = FactorAnalyzer(n_factors=1, rotation=None).fit(x)
+        fa.transform(x)
+    assert np.all(np.abs(fa.loadings_) > 0.5)
+
+
+def test_import_has_no_side_effects():
+    code = (
+        "import warnings, logging, pandas as pd\n"
+        "before = (list(warnings.filters), pd.get_option('display.max_rows'), logging.root.handlers[:])\n"
+        "import crm_research\n"
+        "after = (list(warnings.filters), pd.get_option('display.max_rows'), logging.root.handlers[:])\n"
+        "assert before == after, (before, after)\n"
+        "assert issubclass(crm_research.DataError, ValueError)\n"
+        "assert issubclass(crm_research.StatWarning, Warning)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_notebooks_committed_without_outputs_and_with_parameters_cell():
+    notebooks = sorted((ROOT / "notebooks").rglob("*.ipynb"))
+    assert notebooks, "no notebooks found"
+    for path in notebooks:
+        if ".ipynb_checkpoints" in path.parts:
+            continue
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            assert not cell.get("outputs"), f"{path.name} has committed outputs"
+            assert not cell.get("execution_count"), f"{path.name} has execution counts"
+        tags = [c.get("metadata", {}).get("tags", []) for c in nb["cells"]]
+        assert any("parameters" in t for t in tags), f"{path.name} has no cell tagged 'parameters'"
+
+
+def test_readme_starts_with_the_two_commands():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_block = re.search(r"```(?:bash|sh)?\n(.*?)```", text, re.S).group(1)
+    commands = [l.strip() for l in first_block.splitlines() if l.strip() and not l.startswith("#")]
+    assert commands == ["make report", "make test"]
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+@pytest.mark.parametrize("bad", ["nope", 3])
+def test_validation_helpers_name_parameter(bad):
+    from crm_research import DataError
+    from crm_research._validation import require_choice
+
+    with pytest.raises(DataError, match=r"f: method=.* is not one of \['a', 'b'\]"):
+        require_choice(bad, ["a", "b"], "f", "method")
