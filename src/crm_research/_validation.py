@@ -25,13 +25,12 @@ __all__ = [
 ]
 
 
-def format_rows(index: Iterable, limit: int = 10) -> str:
-    """'rows 3, 7, 12' (at most ``limit`` shown, then '… and N more')."""
+def format_rows(index: Iterable, limit: int = 10, *, word: str = "row") -> str:
+    """'rows 3, 7, 12' (at most ``limit`` shown, then '… and N more'); ``word='line'`` for file lines."""
     rows = list(index)
     shown = ", ".join(str(r) for r in rows[:limit])
     more = f" … and {len(rows) - limit} more" if len(rows) > limit else ""
-    word = "row" if len(rows) == 1 else "rows"
-    return f"{word} {shown}{more}"
+    return f"{word if len(rows) == 1 else word + 's'} {shown}{more}"
 
 
 def require_frame(data, func: str, param: str = "data") -> pd.DataFrame:
