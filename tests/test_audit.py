@@ -118,3 +118,27 @@ def test_audit_table_and_repr():
 def test_bad_input_messages(call, message):
     with pytest.raises(DataError, match=message):
         call()
+
+
+def test_smallest_n_brute_force():
+    # 004: never heard 51.4 %, heard 28.6 %, some 13.6 %, well 6.4 %
+    pct = ["51.4", "28.6", "13.6", "6.4"]
+
+    def all_possible(m):
+        # exact half-up rounding of 100 c / m with integer arithmetic (in tenths of a percent)
+        shares = {(2000 * c + m) // (2 * m) for c in range(m + 1)}
+        return all(round(float(p) * 10) in shares for p in pct)
+
+    n = audit.smallest_n(pct)
+    assert n is not None and all_possible(n)
+    assert not any(all_possible(m) for m in range(1, n))
+    assert audit.smallest_n(["50.0"]) == 2
+    assert audit.smallest_n(["33.3", "66.7"]) == 3
+
+
+def test_percent_total():
+    assert audit.check_percent_total(["51.4", "28.6", "13.6", "6.4"]).consistent
+    res = audit.check_percent_total(["89.7", "7.8", "3.2"])   # 001 example 2: adds to 100.7
+    assert not res.consistent and "100.7" in res.verdict_en
+    with pytest.raises(DataError, match="needs at least two percentages"):
+        audit.check_percent_total([40])

@@ -10,6 +10,8 @@ arithmetic shown, whether they fit together:
 - :func:`check_f_change` — ΔR² and F change between two nested regressions;
 - :func:`grim` — whether a mean of integer answers is possible for the n (Brown & Heathers, 2017);
 - :func:`grim_percent` — whether a percentage is possible for the n;
+- :func:`smallest_n` and :func:`check_percent_total` — the smallest base that makes a set of
+  reported percentages possible, and whether exclusive shares add to 100 within rounding;
 - :func:`check_alpha` — standardised α implied by the item count and mean inter-item correlation,
   α = k r̄ / (1 + (k − 1) r̄).
 
@@ -42,6 +44,8 @@ __all__ = [
     "grim_percent",
     "check_alpha",
     "audit_table",
+    "smallest_n",
+    "check_percent_total",
 ]
 
 
@@ -420,3 +424,59 @@ def check_alpha(k: int, mean_r: float, *, reported_alpha=None) -> AuditResult:
         zh = f"不一致：{k} 个题项、r̄ = {r:g} 推算 α = {a:.3f}（{lo:.3f}–{hi:.3f}），而非报告的 {ra:g}。"
     return AuditResult("α from k and r̄", f"k = {k}, r̄ = {r:g}, α = {ra:g}", f"α = {a:.4f}", bool(ok),
                        en, zh, arithmetic)
+
+
+# ---------------------------------------------------------------------------------------------
+# percentages reported without their n
+
+def smallest_n(percents, *, decimals: int | None = None, max_n: int = 100_000) -> int | None:
+    """The smallest number of respondents for which every percentage in ``percents`` is possible
+    (each a whole count out of the same n, rounded half-up to ``decimals``). None if none up to
+    ``max_n``. Useful when a paper reports percentages but not the base."""
+    func = "smallest_n"
+    vals = [_num(p, func, "percents") for p in percents]
+    if not vals:
+        raise DataError(f"{func}: percents is empty")
+    if any(not 0 <= v <= 100 for v in vals):
+        raise DataError(f"{func}: every percentage must be between 0 and 100, got {vals}")
+    decs = [(_decimals(p) if decimals is None else int(decimals)) for p in percents]
+    for n in range(1, int(max_n) + 1):
+        ok = True
+        for v, d in zip(vals, decs):
+            c = round(v / 100 * n)
+            if not any(0 <= cc <= n and _round_half_up(100 * cc / n, d) == _round_half_up(v, d)
+                       for cc in (c - 1, c, c + 1)):
+                ok = False
+                break
+        if ok:
+            return n
+    return None
+
+
+def check_percent_total(percents, *, decimals: int | None = None, labels=None) -> AuditResult:
+    """Do mutually exclusive percentages add up to 100 within rounding?
+
+    Each value rounded to ``d`` decimals is off by at most half a unit, so the total of m values
+    may differ from 100 by at most m × 0.5 × 10⁻ᵈ.
+    """
+    func = "check_percent_total"
+    vals = [_num(p, func, "percents") for p in percents]
+    if len(vals) < 2:
+        raise DataError(f"{func}: needs at least two percentages, got {len(vals)}")
+    d = max(_decimals(p) for p in percents) if decimals is None else int(decimals)
+    total = sum(vals)
+    slack = len(vals) * 0.5 * 10.0 ** (-d)
+    ok = abs(total - 100) <= slack + 1e-9
+    names = labels or [f"{v:g}" for v in vals]
+    shown = " + ".join(f"{v:.{d}f}" for v in vals)
+    arithmetic = f"{shown} = {total:.{d}f}; rounding allows 100 ± {slack:.{d + 2}g}"
+    if ok:
+        en = f"Consistent: the {len(vals)} shares add up to {total:.{d}f} %, within rounding of 100 %."
+        zh = f"一致：{len(vals)} 个比例合计 {total:.{d}f}%，在四舍五入误差内等于 100%。"
+    else:
+        en = (f"Inconsistent: the {len(vals)} shares add up to {total:.{d}f} %, more than rounding "
+              f"(±{slack:.{d + 2}g}) allows if they are mutually exclusive shares of one base.")
+        zh = (f"不一致：{len(vals)} 个比例合计 {total:.{d}f}%，超出四舍五入误差（±{slack:.{d + 2}g}）；"
+              f"若为同一基数下互斥的比例则不可能。")
+    return AuditResult("percentages add to 100", ", ".join(map(str, names)), f"total = {total:.{d}f}",
+                       bool(ok), en, zh, arithmetic)
