@@ -2,8 +2,10 @@
 
 - :func:`bank_study` — questionnaire data simulated to match everything the bank CRM study
   (source document ``001_…`` example 9) reports, and :data:`BANK_STUDY_PUBLISHED`, its numbers.
+- :func:`compare_published` — the "published vs reproduced" table each replication ends with.
 """
 
 from ._bank import BANK_STUDY_PUBLISHED, CONTROLS, bank_study
+from ._compare import compare_published
 
-__all__ = ["bank_study", "BANK_STUDY_PUBLISHED", "CONTROLS"]
+__all__ = ["bank_study", "BANK_STUDY_PUBLISHED", "CONTROLS", "compare_published"]
