@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._bootstrap import resample_counts
 from ._errors import DataError, StatWarning
 from ._factor import ml_one_factor, smc
 from ._results import Result, result
@@ -132,10 +133,7 @@ def _bootstrap_alpha(a: np.ndarray, n_boot: int, level: float, seed) -> tuple[fl
     chunk = max(1, min(n_boot, int(2e7 // max(n, 1))))
     for start in range(0, n_boot, chunk):
         b = min(chunk, n_boot - start)
-        idx = rng.integers(0, n, size=(b, n))
-        counts = np.zeros((b, n))
-        np.add.at(counts, (np.repeat(np.arange(b), n), idx.ravel()), 1.0)
-        m = counts @ moments / n
+        m = resample_counts(n, b, rng) @ moments / n
         mean_i, sq_i = m[:, :k], m[:, k:2 * k]
         var_items = (sq_i - mean_i**2).sum(axis=1)
         var_total = m[:, 2 * k + 1] - m[:, 2 * k] ** 2

@@ -1,0 +1,588 @@
+"""Descriptives, correlation tables, OLS and hierarchical regression, ordinal logistic regression,
+and PROCESS-style mediation (model 4), moderation (model 1) and moderated mediation (model 7).
+
+Reference implementations (tests/reference/regression): R's ``lm``/``anova`` (coefficients, R²,
+F change to 1e-8), HC3 by its definition, ``psych::describe(type = 2)``, ``MASS::polr``. Bootstrap
+intervals are checked against a plain one-resample-at-a-time loop over the same draws and, in
+benchmarks/, against ``pingouin.mediation_analysis``.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ._bootstrap import resample_counts
+from ._errors import DataError, StatWarning
+from ._results import Result, result
+from ._validation import (numeric_frame, require_columns, require_frame, require_positive_int,
+                          require_probability)
+
+__all__ = ["describe", "correlation_table", "ols", "hierarchical", "ordinal_logit", "mediation", "moderation",
+           "moderated_mediation", "OLSResult", "HierarchicalResult", "MediationResult", "ModerationResult",
+           "ModeratedMediationResult"]
+
+
+# ---------------------------------------------------------------------------------------------
+# preparing data
+
+
+def _prepare(data, y: str, x: list, func: str, categorical: dict | None = None):
+    """Listwise-complete numeric design with named dummies; returns (y, X without constant, n_dropped)."""
+    frame = require_frame(data, func)
+    categorical = dict(categorical or {})
+    cols = [y] + list(x)
+    require_columns(frame, cols, func, "variables")
+    for c in categorical:
+        if c not in x:
+            raise DataError(f"{func}: categorical variable {c!r} is not among the predictors {list(x)}")
+    sub = frame[cols]
+    complete = sub.notna().all(axis=1)
+    sub = sub[complete]
+    n_dropped = int((~complete).sum())
+    parts = [numeric_frame(sub, [y], func)]
+    for c in x:
+        if c in categorical:
+            ref = categorical[c]
+            levels = sorted(sub[c].astype(str).unique())
+            if str(ref) not in levels:
+                raise DataError(f"{func}: reference level {ref!r} of {c!r} not found; levels are {levels}")
+            dummies = pd.DataFrame({f"{c}[{lv}]": (sub[c].astype(str) == lv).astype(float)
+                                    for lv in levels if lv != str(ref)}, index=sub.index)
+            parts.append(dummies)
+        else:
+            parts.append(numeric_frame(sub, [c], func))
+    design = pd.concat(parts, axis=1)
+    yv, xv = design[y], design.drop(columns=[y])
+    if yv.nunique() < 2:
+        raise DataError(f"{func}: outcome {y!r} is constant ({yv.iloc[0] if len(yv) else 'no cases'}); nothing to explain")
+    k = xv.shape[1]
+    if len(yv) <= k + 1:
+        raise DataError(f"{func}: {len(yv)} complete cases for {k} predictors; needs more than {k + 1}")
+    const = [c for c in xv.columns if xv[c].nunique() < 2]
+    if const:
+        raise DataError(f"{func}: predictors with no variance: {const}")
+    rank = np.linalg.matrix_rank(np.column_stack([np.ones(len(xv)), xv.to_numpy()]))
+    if rank < k + 1:
+        culprits = _collinear(xv)
+        raise DataError(f"{func}: predictors are perfectly collinear: {culprits}; drop one of them")
+    return yv, xv, n_dropped
+
+
+def _collinear(xv: pd.DataFrame) -> list:
+    a = np.column_stack([np.ones(len(xv)), xv.to_numpy()])
+    _, sv, vt = np.linalg.svd(a, full_matrices=False)
+    null = vt[-1]
+    names = ["(intercept)"] + list(xv.columns)
+    return [names[i] for i in np.where(np.abs(null) > 1e-6 * np.abs(null).max())[0] if i > 0]
+
+
+# ---------------------------------------------------------------------------------------------
+# descriptives and correlations
+
+
+def describe(data, columns=None) -> pd.DataFrame:
+    """n, missing, mean, SD, skewness and excess kurtosis per variable (SPSS's bias-corrected G1
+    and G2, ``psych::describe(type = 2)``), min and max."""
+    func = "describe"
+    frame = require_frame(data, func)
+    columns = list(frame.columns) if columns is None else require_columns(frame, columns, func)
+    x = numeric_frame(frame, columns, func)
+    out = pd.DataFrame({"n": x.notna().sum(), "missing": x.isna().sum(), "mean": x.mean(), "sd": x.std(ddof=1),
+                        "skew": x.skew(), "kurtosis": x.kurt(), "min": x.min(), "max": x.max()})
+    out.index.name = "variable"
+    return out
+
+
+def correlation_table(data, columns=None, *, method: str = "pearson", sqrt_ave=None, warn_above: float = 0.9) -> pd.DataFrame:
+    """Lower-triangle correlation table with significance stars (* p<.05, ** p<.01, *** p<.001).
+
+    Cells are strings as a thesis prints them ("0.45**"); ``sqrt_ave`` (a Series by variable) puts
+    √AVE on the diagonal (Fornell–Larcker). Pairs correlating above ``warn_above`` raise a
+    StatWarning: the source documents treat them as too similar to be separate constructs.
+    The numbers are in ``attrs['r']`` and ``attrs['p']``.
+    """
+    from .tables import stars
+
+    func = "correlation_table"
+    frame = require_frame(data, func)
+    columns = list(frame.columns) if columns is None else require_columns(frame, columns, func)
+    if method not in ("pearson", "spearman"):
+        raise DataError(f"{func}: method={method!r} is not one of ['pearson', 'spearman']")
+    x = numeric_frame(frame, columns, func)
+    k = len(columns)
+    r = pd.DataFrame(np.eye(k), index=columns, columns=columns)
+    p = pd.DataFrame(np.zeros((k, k)), index=columns, columns=columns)
+    for i in range(k):
+        for j in range(i):
+            pair = x[[columns[i], columns[j]]].dropna()
+            if len(pair) < 3:
+                raise DataError(f"{func}: {columns[i]!r} and {columns[j]!r} have fewer than 3 complete pairs")
+            test = stats.pearsonr if method == "pearson" else stats.spearmanr
+            rv, pv = test(pair.iloc[:, 0], pair.iloc[:, 1])
+            r.iloc[i, j] = r.iloc[j, i] = rv
+            p.iloc[i, j] = p.iloc[j, i] = pv
+    high = [(columns[i], columns[j], r.iloc[i, j]) for i in range(k) for j in range(i) if abs(r.iloc[i, j]) > warn_above]
+    if high:
+        warnings.warn(f"{func}: correlations above {warn_above}: " + ", ".join(f"{a}–{b} = {v:.2f}" for a, b, v in high)
+                      + "; such constructs are too similar to be told apart — consider merging them",
+                      StatWarning, stacklevel=2)
+    cells = pd.DataFrame("", index=columns, columns=columns)
+    for i in range(k):
+        for j in range(i):
+            cells.iloc[i, j] = f"{r.iloc[i, j]:.2f}{stars(p.iloc[i, j])}"
+        if sqrt_ave is not None and columns[i] in sqrt_ave:
+            cells.iloc[i, i] = f"({sqrt_ave[columns[i]]:.2f})"
+        else:
+            cells.iloc[i, i] = "1"
+    cells.attrs.update(r=r, p=p, method=method)
+    return cells
+
+
+# ---------------------------------------------------------------------------------------------
+# OLS and hierarchical regression
+
+
+@result
+class OLSResult(Result):
+    coefficients: pd.DataFrame
+    r2: float
+    adj_r2: float
+    f: float
+    df_model: int
+    df_resid: int
+    f_p: float
+    n: int
+    n_dropped: int
+    robust: str | None
+
+    title = "OLS regression"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.coefficients
+
+
+def _vif(xv: pd.DataFrame) -> np.ndarray:
+    if xv.shape[1] < 2:
+        return np.ones(xv.shape[1])
+    r = np.corrcoef(xv.to_numpy(), rowvar=False)
+    return np.diag(np.linalg.inv(r))
+
+
+def _fit(yv: pd.Series, xv: pd.DataFrame, robust: str | None):
+    n, k = xv.shape
+    a = np.column_stack([np.ones(n), xv.to_numpy()])
+    yy = yv.to_numpy()
+    q, rr = np.linalg.qr(a)
+    b = np.linalg.solve(rr, q.T @ yy)
+    resid = yy - a @ b
+    df_resid = n - k - 1
+    sigma2 = resid @ resid / df_resid
+    xtx_inv = np.linalg.inv(rr) @ np.linalg.inv(rr).T
+    if robust == "HC3":
+        h = np.einsum("ij,jk,ik->i", a, xtx_inv, a)
+        meat = a.T @ (a * (resid**2 / (1 - h) ** 2)[:, None])
+        cov = xtx_inv @ meat @ xtx_inv
+    else:
+        cov = sigma2 * xtx_inv
+    se = np.sqrt(np.diag(cov))
+    tss = ((yy - yy.mean()) ** 2).sum()
+    r2 = 1 - resid @ resid / tss
+    return b, se, cov, r2, df_resid, resid
+
+
+def ols(data, y: str, x, *, categorical: dict | None = None, robust: str | None = None, ci: float = 0.95) -> OLSResult:
+    """Ordinary least squares with b, SE, standardised β, t, p, CI and VIF.
+
+    ``categorical`` maps a predictor to its reference level, e.g. ``{"customer_type":
+    "manufacturer"}``; the others become 0/1 dummies named ``customer_type[retailer]``.
+    ``robust="HC3"`` gives heteroskedasticity-consistent SEs (MacKinnon & White, 1985). β are the
+    coefficients of z-scored variables (dummies included, as SPSS reports them). Rows with a
+    missing value in any model variable are dropped and counted (``n_dropped``).
+    """
+    func = "ols"
+    x = [x] if isinstance(x, str) else list(x)
+    if robust not in (None, "HC3"):
+        raise DataError(f"{func}: robust={robust!r} is not one of [None, 'HC3']")
+    level = require_probability(ci, func, "ci")
+    yv, xv, dropped = _prepare(data, y, x, func, categorical)
+    b, se, cov, r2, df_resid, _ = _fit(yv, xv, robust)
+    n, k = xv.shape
+    t = b / se
+    p = 2 * stats.t.sf(np.abs(t), df_resid)
+    q = stats.t.ppf(0.5 + level / 2, df_resid)
+    beta = np.concatenate([[np.nan], b[1:] * xv.std(ddof=1).to_numpy() / yv.std(ddof=1)])
+    vif = np.concatenate([[np.nan], _vif(xv)])
+    terms = ["(intercept)"] + list(xv.columns)
+    coef = pd.DataFrame({"b": b, "se": se, "beta": beta, "t": t, "p": p, "ci_low": b - q * se,
+                         "ci_high": b + q * se, "vif": vif}, index=pd.Index(terms, name="term"))
+    high = [f"{tm} ({v:.1f})" for tm, v in zip(terms[1:], vif[1:]) if v > 10]
+    if high:
+        warnings.warn(f"{func}: VIF above 10 for {', '.join(high)}: strong multicollinearity, the coefficients "
+                      f"of these predictors are unstable", StatWarning, stacklevel=2)
+    adj = 1 - (1 - r2) * (n - 1) / df_resid
+    if robust == "HC3":
+        # Wald test of all slopes with the robust covariance
+        rb = b[1:]
+        f = float(rb @ np.linalg.solve(cov[1:, 1:], rb) / k)
+    else:
+        f = (r2 / k) / ((1 - r2) / df_resid)
+    return OLSResult(coef, float(r2), float(adj), float(f), k, int(df_resid), float(stats.f.sf(f, k, df_resid)),
+                     int(n), dropped, robust)
+
+
+@result
+class HierarchicalResult(Result):
+    steps: pd.DataFrame
+    coefficients: pd.DataFrame
+    n: int
+    n_dropped: int
+
+    title = "Hierarchical regression"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.steps
+
+
+def hierarchical(data, y: str, blocks, *, categorical: dict | None = None) -> HierarchicalResult:
+    """Hierarchical (blockwise) regression: each step adds a block of predictors.
+
+    ``steps`` has one row per step with ``r2``, ``adj_r2``, ``delta_r2``, ``f_change``, ``df1``,
+    ``df2``, ``p_change`` (for step 1 the change is against the empty model, i.e. its overall F);
+    ``coefficients`` one row per (step, term) with ``b``, ``se``, ``beta``, ``t``, ``p``, ``vif``.
+    All steps use the same cases: those complete on every variable of the last step.
+    """
+    func = "hierarchical"
+    if isinstance(blocks, str) or not blocks or not all(isinstance(b, (list, tuple)) and b for b in blocks):
+        raise DataError(f"{func}: blocks must be a list of non-empty lists of predictors, e.g. [['age'], ['quality', 'value']]")
+    allx = [c for blk in blocks for c in blk]
+    dup = sorted({c for c in allx if allx.count(c) > 1})
+    if dup:
+        raise DataError(f"{func}: predictors entered in more than one block: {dup}")
+    frame = require_frame(data, func)
+    require_columns(frame, [y] + allx, func, "variables")
+    complete = frame[[y] + allx].notna().all(axis=1)
+    sub = frame[complete]
+    rows, coefs = [], []
+    prev_r2, prev_k = 0.0, 0
+    for s, _ in enumerate(blocks, start=1):
+        xs = [c for blk in blocks[:s] for c in blk]
+        cat = {c: v for c, v in (categorical or {}).items() if c in xs}
+        res = ols(sub, y, xs, categorical=cat)
+        k = res.df_model
+        d1, d2 = k - prev_k, res.df_resid
+        fch = ((res.r2 - prev_r2) / d1) / ((1 - res.r2) / d2)
+        rows.append({"step": s, "r2": res.r2, "adj_r2": res.adj_r2, "delta_r2": res.r2 - prev_r2,
+                     "f_change": fch, "df1": d1, "df2": d2, "p_change": float(stats.f.sf(fch, d1, d2)),
+                     "f": res.f, "p": res.f_p})
+        c = res.coefficients.reset_index()
+        c.insert(0, "step", s)
+        coefs.append(c[["step", "term", "b", "se", "beta", "t", "p", "vif"]])
+        prev_r2, prev_k = res.r2, k
+    return HierarchicalResult(pd.DataFrame(rows), pd.concat(coefs, ignore_index=True), int(complete.sum()),
+                              int((~complete).sum()))
+
+
+# ---------------------------------------------------------------------------------------------
+# ordinal logistic regression
+
+
+@result
+class OrdinalResult(Result):
+    coefficients: pd.DataFrame
+    thresholds: pd.Series
+    n: int
+    log_likelihood: float
+
+    title = "Ordinal logistic regression (proportional odds)"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.coefficients
+
+
+def ordinal_logit(data, y: str, x) -> OrdinalResult:
+    """Proportional-odds logistic regression, logit P(Y ≤ j) = θ_j − xβ (the parameterisation of
+    ``MASS::polr``), for Likert-type outcomes; odds ratios exp(β) included."""
+    func = "ordinal_logit"
+    x = [x] if isinstance(x, str) else list(x)
+    yv, xv, _ = _prepare(data, y, x, func)
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    levels = np.sort(yv.unique())
+    if len(levels) < 3:
+        raise DataError(f"{func}: outcome {y!r} has {len(levels)} categories; use logistic regression for 2")
+    cat = pd.Categorical(yv, categories=levels, ordered=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = OrderedModel(cat, xv, distr="logit").fit(method="bfgs", disp=False, maxiter=2000, gtol=1e-8)
+    k = xv.shape[1]
+    params = np.asarray(fit.params)
+    bse = np.asarray(fit.bse)
+    beta = params[:k]
+    # statsmodels stores thresholds as the first cut and log increments
+    cuts = np.cumsum(np.concatenate([[params[k]], np.exp(params[k + 1:])]))
+    z = beta / bse[:k]
+    coef = pd.DataFrame({"b": beta, "se": bse[:k], "z": z, "p": 2 * stats.norm.sf(np.abs(z)), "odds_ratio": np.exp(beta)},
+                        index=pd.Index(xv.columns, name="term"))
+    names = [f"{levels[i]:g}|{levels[i + 1]:g}" for i in range(len(levels) - 1)]
+    return OrdinalResult(coef, pd.Series(cuts, index=names, name="threshold"), len(yv), float(fit.llf))
+
+
+# ---------------------------------------------------------------------------------------------
+# bootstrap machinery (vectorised)
+
+
+def _boot_weights(n: int, n_boot: int, rng) -> np.ndarray:
+    """Resampling counts, one row per bootstrap sample."""
+    return resample_counts(n, n_boot, rng)
+
+
+def _wls_batch(w: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Coefficients of y on a for every weight row: (A'WA) b = A'Wy for all rows at once.
+
+    The cross-products are one BLAS matrix product of the weights with the n × (p² + p) table of
+    per-case products a_i·a_j and a_i·y, then one batched solve."""
+    p = a.shape[1]
+    prods = np.concatenate([(a[:, :, None] * a[:, None, :]).reshape(len(a), p * p), a * y[:, None]], axis=1)
+    sums = w @ prods
+    ata = sums[:, : p * p].reshape(-1, p, p)
+    aty = sums[:, p * p:]
+    return np.linalg.solve(ata, aty[..., None])[..., 0]
+
+
+def _intervals(boot: np.ndarray, est: float, level: float) -> tuple[tuple, tuple]:
+    g = 1 - level
+    pct = tuple(float(v) for v in np.quantile(boot, [g / 2, 1 - g / 2]))
+    prop = np.mean(boot < est) + 0.5 * np.mean(boot == est)
+    prop = min(max(prop, 1 / (len(boot) + 1)), 1 - 1 / (len(boot) + 1))
+    z0 = stats.norm.ppf(prop)
+    zq = stats.norm.ppf([g / 2, 1 - g / 2])
+    bc = tuple(float(v) for v in np.quantile(boot, stats.norm.cdf(2 * z0 + zq)))
+    return pct, bc
+
+
+def _ols_coef(a: np.ndarray, y: np.ndarray):
+    b, *_ = np.linalg.lstsq(a, y, rcond=None)
+    resid = y - a @ b
+    df = len(y) - a.shape[1]
+    cov = resid @ resid / df * np.linalg.inv(a.T @ a)
+    return b, np.sqrt(np.diag(cov)), df, cov
+
+
+# ---------------------------------------------------------------------------------------------
+# mediation (PROCESS model 4, simple and parallel)
+
+
+@result
+class MediationResult(Result):
+    a: object
+    b: object
+    direct: float
+    total: float
+    indirect: object
+    ci: object
+    ci_bc: object
+    se_boot: object
+    paths: pd.DataFrame
+    n: int
+    n_boot: int
+
+    title = "Mediation (PROCESS model 4)"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.paths
+
+
+def mediation(data, x: str, m, y: str, *, covariates=(), n_boot: int = 5000, ci: float = 0.95, seed=None) -> MediationResult:
+    """Simple or parallel mediation X → M(s) → Y with covariates (Hayes' PROCESS model 4).
+
+    Paths by OLS: a (M on X and covariates), b and c′ (Y on X, M and covariates), c (Y on X and
+    covariates); indirect effect a·b per mediator (and their total for several mediators), with
+    percentile (``ci``) and bias-corrected (``ci_bc``) bootstrap intervals from ``n_boot``
+    resamples, all computed at once (no Python loop over resamples). ``seed`` makes them repeatable.
+    With one mediator ``a``, ``b``, ``indirect`` and ``ci`` are numbers/tuples; with several they are
+    Series / dicts keyed by mediator (``'total'`` for the total indirect effect).
+    """
+    func = "mediation"
+    ms = [m] if isinstance(m, str) else list(m)
+    covs = [covariates] if isinstance(covariates, str) else list(covariates)
+    level = require_probability(ci, func, "ci")
+    require_positive_int(n_boot, func, "n_boot", allow_zero=True)
+    names = [x] + ms + covs
+    if len(set(names + [y])) != len(names) + 1:
+        raise DataError(f"{func}: x, m, y and covariates must be different variables, got x={x!r}, m={ms}, y={y!r}, covariates={covs}")
+    yv, xv, dropped = _prepare(data, y, names, func)
+    n = len(yv)
+    X = xv[x].to_numpy()
+    C = xv[covs].to_numpy() if covs else np.empty((n, 0))
+    M = xv[ms].to_numpy()
+    Y = yv.to_numpy()
+    one = np.ones((n, 1))
+    A_a = np.column_stack([one, X, C])               # M_j ~ X + C
+    A_b = np.column_stack([one, X, M, C])            # Y ~ X + M + C
+    A_c = np.column_stack([one, X, C])               # Y ~ X + C
+    a_est, rows = [], []
+    for j, mj in enumerate(ms):
+        coef, se, df, _ = _ols_coef(A_a, M[:, j])
+        a_est.append(coef[1])
+        rows.append(("a", f"{x} → {mj}", coef[1], se[1], df))
+    coef_b, se_b, df_b, _ = _ols_coef(A_b, Y)
+    b_est = coef_b[2: 2 + len(ms)]
+    for j, mj in enumerate(ms):
+        rows.append(("b", f"{mj} → {y}", coef_b[2 + j], se_b[2 + j], df_b))
+    rows.append(("direct", f"{x} → {y} (c′)", coef_b[1], se_b[1], df_b))
+    coef_c, se_c, df_c, _ = _ols_coef(A_c, Y)
+    rows.append(("total", f"{x} → {y} (c)", coef_c[1], se_c[1], df_c))
+    paths = pd.DataFrame(rows, columns=["path", "effect", "estimate", "se", "df"])
+    paths["t"] = paths["estimate"] / paths["se"]
+    paths["p"] = 2 * stats.t.sf(paths["t"].abs(), paths["df"])
+    a_est = np.array(a_est)
+    ind = a_est * b_est
+    labels = ms + (["total"] if len(ms) > 1 else [])
+    ind_all = np.concatenate([ind, [ind.sum()]]) if len(ms) > 1 else ind
+    cis, bcs, ses = {}, {}, {}
+    if n_boot:
+        rng = np.random.default_rng(seed)
+        w = _boot_weights(n, n_boot, rng)
+        boot_a = np.column_stack([_wls_batch(w, A_a, M[:, j])[:, 1] for j in range(len(ms))])
+        boot_b = _wls_batch(w, A_b, Y)[:, 2: 2 + len(ms)]
+        boot_ind = boot_a * boot_b
+        if len(ms) > 1:
+            boot_ind = np.column_stack([boot_ind, boot_ind.sum(axis=1)])
+        for j, lab in enumerate(labels):
+            cis[lab], bcs[lab] = _intervals(boot_ind[:, j], ind_all[j], level)
+            ses[lab] = float(boot_ind[:, j].std(ddof=1))
+    for j, lab in enumerate(labels):
+        paths.loc[len(paths)] = ["indirect", f"{x} → {lab} → {y}" if lab != "total" else "total indirect",
+                                 ind_all[j], ses.get(lab, np.nan), np.nan, np.nan, np.nan]
+    paths["ci_low"] = np.nan
+    paths["ci_high"] = np.nan
+    for j, lab in enumerate(labels):
+        if lab in cis:
+            row = paths.index[(paths["path"] == "indirect")][j]
+            paths.loc[row, ["ci_low", "ci_high"]] = cis[lab]
+    if len(ms) == 1:
+        lab = ms[0]
+        return MediationResult(float(a_est[0]), float(b_est[0]), float(coef_b[1]), float(coef_c[1]), float(ind[0]),
+                               cis.get(lab), bcs.get(lab), ses.get(lab), paths, n, n_boot)
+    return MediationResult(pd.Series(a_est, index=ms), pd.Series(b_est, index=ms), float(coef_b[1]), float(coef_c[1]),
+                           pd.Series(ind_all, index=labels), cis or None, bcs or None, ses or None, paths, n, n_boot)
+
+
+# ---------------------------------------------------------------------------------------------
+# moderation (model 1) and moderated mediation (model 7)
+
+
+@result
+class ModerationResult(Result):
+    coefficients: pd.DataFrame
+    simple_slopes: pd.DataFrame
+    johnson_neyman: tuple
+    r2: float
+    delta_r2_interaction: float
+    n: int
+
+    title = "Moderation (PROCESS model 1)"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.simple_slopes
+
+
+def moderation(data, x: str, w: str, y: str, *, covariates=(), center: bool = True, ci: float = 0.95) -> ModerationResult:
+    """Y = b0 + b1·X + b2·W + b3·X·W (+ covariates), with X and W mean-centred (``center``).
+
+    Simple slopes of X at W = −1 SD, mean and +1 SD with SE, t and p; the Johnson–Neyman points
+    where the slope of X is exactly significant at 1 − ``ci`` (roots of
+    (b1 + b3 w)² = t²(v11 + 2 w v13 + w² v33)), in the centred metric of W when ``center``.
+    """
+    func = "moderation"
+    covs = [covariates] if isinstance(covariates, str) else list(covariates)
+    level = require_probability(ci, func, "ci")
+    yv, xv, _ = _prepare(data, y, [x, w] + covs, func)
+    xx, ww = xv[x].to_numpy(), xv[w].to_numpy()
+    if center:
+        xx, ww = xx - xx.mean(), ww - ww.mean()
+    n = len(yv)
+    a = np.column_stack([np.ones(n), xx, ww, xx * ww] + [xv[c].to_numpy() for c in covs])
+    b, se, df, cov = _ols_coef(a, yv.to_numpy())
+    terms = ["(intercept)", x, w, f"{x}×{w}"] + covs
+    t = b / se
+    coef = pd.DataFrame({"b": b, "se": se, "t": t, "p": 2 * stats.t.sf(np.abs(t), df)}, index=pd.Index(terms, name="term"))
+    sd = ww.std(ddof=1)
+    pts = np.array([-sd, 0.0, sd]) + (0 if center else ww.mean())
+    slope = b[1] + b[3] * pts
+    sse = np.sqrt(cov[1, 1] + pts**2 * cov[3, 3] + 2 * pts * cov[1, 3])
+    st = slope / sse
+    q = stats.t.ppf(0.5 + level / 2, df)
+    slopes = pd.DataFrame({"w": pts, "slope": slope, "se": sse, "t": st, "p": 2 * stats.t.sf(np.abs(st), df),
+                           "ci_low": slope - q * sse, "ci_high": slope + q * sse},
+                          index=pd.Index(["-1 SD", "mean", "+1 SD"], name="moderator"))
+    qa = b[3] ** 2 - q**2 * cov[3, 3]
+    qb = 2 * (b[1] * b[3] - q**2 * cov[1, 3])
+    qc = b[1] ** 2 - q**2 * cov[1, 1]
+    disc = qb**2 - 4 * qa * qc
+    jn = tuple(sorted(float(r) for r in (-qb + np.array([-1, 1]) * np.sqrt(disc)) / (2 * qa))) if disc >= 0 and qa != 0 else ()
+    resid_full = yv.to_numpy() - a @ b
+    a0 = np.delete(a, 3, axis=1)
+    b0, *_ = np.linalg.lstsq(a0, yv.to_numpy(), rcond=None)
+    tss = ((yv - yv.mean()) ** 2).sum()
+    r2 = 1 - resid_full @ resid_full / tss
+    r2_0 = 1 - ((yv.to_numpy() - a0 @ b0) ** 2).sum() / tss
+    return ModerationResult(coef, slopes, jn, float(r2), float(r2 - r2_0), n)
+
+
+@result
+class ModeratedMediationResult(Result):
+    index: float
+    ci: tuple
+    conditional_indirect: pd.DataFrame
+    paths: pd.DataFrame
+    n: int
+
+    title = "First-stage moderated mediation (PROCESS model 7)"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.conditional_indirect
+
+
+def moderated_mediation(data, x: str, m: str, y: str, w: str, *, covariates=(), n_boot: int = 5000,
+                        ci: float = 0.95, seed=None) -> ModeratedMediationResult:
+    """PROCESS model 7: M = a0 + a1 X + a2 W + a3 XW (+C); Y = c′X + bM (+C). The index of
+    moderated mediation a3·b and the conditional indirect effects (a1 + a3 w)·b at W = −1 SD, mean,
+    +1 SD (W mean-centred), each with a percentile bootstrap interval."""
+    func = "moderated_mediation"
+    covs = [covariates] if isinstance(covariates, str) else list(covariates)
+    level = require_probability(ci, func, "ci")
+    require_positive_int(n_boot, func, "n_boot")
+    yv, xv, _ = _prepare(data, y, [x, m, w] + covs, func)
+    n = len(yv)
+    X, M, W = xv[x].to_numpy(), xv[m].to_numpy(), xv[w].to_numpy()
+    X, W = X - X.mean(), W - W.mean()
+    C = [xv[c].to_numpy() for c in covs]
+    A1 = np.column_stack([np.ones(n), X, W, X * W] + C)
+    A2 = np.column_stack([np.ones(n), X, M] + C)
+    Y = yv.to_numpy()
+    ca, sa, dfa, _ = _ols_coef(A1, M)
+    cb, sb, dfb, _ = _ols_coef(A2, Y)
+    idx = ca[3] * cb[2]
+    sd = W.std(ddof=1)
+    pts = np.array([-sd, 0.0, sd])
+    cond = (ca[1] + ca[3] * pts) * cb[2]
+    rng = np.random.default_rng(seed)
+    wts = _boot_weights(n, n_boot, rng)
+    ba = _wls_batch(wts, A1, M)
+    bb = _wls_batch(wts, A2, Y)[:, 2]
+    b_idx = ba[:, 3] * bb
+    g = 1 - level
+    q = [g / 2, 1 - g / 2]
+    idx_ci = tuple(float(v) for v in np.quantile(b_idx, q))
+    b_cond = (ba[:, 1][:, None] + ba[:, 3][:, None] * pts[None, :]) * bb[:, None]
+    lo, hi = np.quantile(b_cond, q, axis=0)
+    table = pd.DataFrame({"w": pts, "indirect": cond, "se": b_cond.std(axis=0, ddof=1), "ci_low": lo, "ci_high": hi},
+                         index=pd.Index(["-1 SD", "mean", "+1 SD"], name="moderator"))
+    paths = pd.DataFrame({"estimate": [ca[1], ca[2], ca[3], cb[2], cb[1]], "se": [sa[1], sa[2], sa[3], sb[2], sb[1]]},
+                         index=[f"a1 ({x} → {m})", f"a2 ({w} → {m})", f"a3 ({x}×{w} → {m})", f"b ({m} → {y})", f"c′ ({x} → {y})"])
+    return ModeratedMediationResult(float(idx), idx_ci, table, paths, n)

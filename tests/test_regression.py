@@ -1,0 +1,169 @@
+"""crm_research.regression agrees with R's lm/anova, psych::describe and MASS::polr."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from crm_research import DataError, StatWarning
+from crm_research import regression as r
+
+REF = Path(__file__).parent / "reference" / "regression"
+BLOCKS = [["type"], ["quality", "value"], ["satisfaction"]]
+CAT = {"type": "manufacturer"}
+
+
+@pytest.fixture(scope="module")
+def d():
+    return pd.read_csv(REF / "survey.csv")
+
+
+@pytest.fixture(scope="module")
+def hier(d):
+    return r.hierarchical(d, "loyalty", BLOCKS, categorical=CAT)
+
+
+def _rterm(t):
+    return {"(Intercept)": "(intercept)", "typedistributor": "type[distributor]", "typeretailer": "type[retailer]"}.get(t, t)
+
+
+def test_hierarchical_steps_match_r_anova(hier):
+    ref = pd.read_csv(REF / "hierarchical_steps.csv")
+    for col in ["r2", "adj_r2", "f_change", "df1", "df2", "p_change"]:
+        assert_allclose(hier.steps[col].to_numpy(float), ref[col].to_numpy(float), rtol=1e-8, atol=1e-12, err_msg=col)
+    assert_allclose(hier.steps["delta_r2"], np.diff(np.concatenate([[0], ref["r2"]])), rtol=1e-8)
+    assert hier.n == 298 and hier.n_dropped == 2
+
+
+def test_hierarchical_coefficients_match_r_lm(hier):
+    ref = pd.read_csv(REF / "hierarchical_coefs.csv")
+    ref["term"] = ref["term"].map(_rterm)
+    got = hier.coefficients.set_index(["step", "term"])
+    want = ref.set_index(["step", "term"])
+    for col in ["b", "se", "t", "p"]:
+        assert_allclose(got.loc[want.index, col], want[col], rtol=1e-8, atol=1e-14, err_msg=col)
+
+
+def test_beta_hc3_and_vif_match_r(d):
+    res = r.ols(d, "loyalty", ["type", "quality", "value", "satisfaction"], categorical=CAT)
+    beta = pd.read_csv(REF / "betas_step3.csv").assign(term=lambda t: t["term"].map(_rterm)).set_index("term")["beta"]
+    assert_allclose(res.coefficients.loc[beta.index, "beta"], beta, rtol=1e-8)
+    vif = pd.read_csv(REF / "vif_step3.csv").assign(term=lambda t: t["term"].map(_rterm)).set_index("term")["vif"]
+    assert_allclose(res.coefficients.loc[vif.index, "vif"], vif, rtol=1e-8)
+    rob = r.ols(d, "loyalty", ["type", "quality", "value", "satisfaction"], categorical=CAT, robust="HC3")
+    hc3 = pd.read_csv(REF / "hc3_step3.csv").assign(term=lambda t: t["term"].map(_rterm)).set_index("term")["se_hc3"]
+    assert_allclose(rob.coefficients.loc[hc3.index, "se"], hc3, rtol=1e-8)
+    assert_allclose(rob.coefficients["b"], res.coefficients["b"], rtol=1e-12)
+
+
+def test_describe_matches_psych_type2(d):
+    ref = pd.read_csv(REF / "describe.csv").set_index("var")
+    got = r.describe(d, ["quality", "value", "satisfaction", "loyalty"])
+    for col in ["n", "mean", "sd", "skew", "kurtosis"]:
+        assert_allclose(got[col].to_numpy(float), ref.loc[got.index, col].to_numpy(float), rtol=1e-10, err_msg=col)
+
+
+def test_ordinal_logit_matches_polr(d):
+    ref = pd.read_csv(REF / "polr.csv").set_index("term")["estimate"]
+    res = r.ordinal_logit(d, "likert", ["satisfaction", "switching"])
+    assert_allclose(res.coefficients["b"], ref[["satisfaction", "switching"]], atol=1e-4)
+    assert_allclose(res.thresholds.to_numpy(), ref[["1|2", "2|3", "3|4", "4|5"]].to_numpy(), atol=1e-4)
+
+
+def test_mediation_paths_match_r(d):
+    ref = pd.read_csv(REF / "mediation_paths.csv").iloc[0]
+    m = r.mediation(d, "quality", "satisfaction", "loyalty", covariates=["switching"], n_boot=0)
+    assert_allclose([m.a, m.b, m.direct, m.total, m.indirect], ref[["a", "b", "direct", "total", "indirect"]], rtol=1e-10)
+    # in OLS the total effect decomposes exactly: c = c' + a·b
+    assert_allclose(m.total, m.direct + m.indirect, rtol=1e-10)
+
+
+def test_mediation_bootstrap_equals_plain_loop(d):
+    m = r.mediation(d, "quality", "satisfaction", "loyalty", covariates=["switching"], n_boot=400, seed=7)
+    sub = d[["quality", "satisfaction", "loyalty", "switching"]].dropna().to_numpy()
+    n = len(sub)
+    idx = np.random.default_rng(7).integers(0, n, size=(400, n))
+    boot = []
+    for row in idx:
+        s = sub[row]
+        one = np.ones(n)
+        a = np.linalg.lstsq(np.column_stack([one, s[:, 0], s[:, 3]]), s[:, 1], rcond=None)[0][1]
+        b = np.linalg.lstsq(np.column_stack([one, s[:, 0], s[:, 1], s[:, 3]]), s[:, 2], rcond=None)[0][2]
+        boot.append(a * b)
+    assert_allclose(m.ci, np.quantile(boot, [0.025, 0.975]), rtol=1e-9)
+    assert_allclose(m.se_boot, np.std(boot, ddof=1), rtol=1e-9)
+    again = r.mediation(d, "quality", "satisfaction", "loyalty", covariates=["switching"], n_boot=400, seed=7)
+    assert again.ci == m.ci and again.ci_bc == m.ci_bc
+
+
+def test_parallel_mediation(d):
+    m = r.mediation(d, "quality", ["satisfaction", "value"], "loyalty", n_boot=300, seed=1)
+    assert list(m.indirect.index) == ["satisfaction", "value", "total"]
+    assert_allclose(m.indirect["total"], m.indirect["satisfaction"] + m.indirect["value"])
+    assert_allclose(m.total, m.direct + m.indirect["total"], rtol=1e-10)
+    assert set(m.ci) == {"satisfaction", "value", "total"}
+
+
+def test_moderation_matches_r(d):
+    ref = pd.read_csv(REF / "moderation_slopes.csv")
+    mo = r.moderation(d.dropna(), "quality", "switching", "loyalty")
+    for col in ["w", "slope", "se", "t", "p"]:
+        assert_allclose(mo.simple_slopes[col].to_numpy(), ref[col].to_numpy(), rtol=1e-8, err_msg=col)
+    jn = pd.read_csv(REF / "moderation_jn.csv")
+    assert_allclose(mo.johnson_neyman, jn["jn"].to_numpy(), rtol=1e-8)
+    assert_allclose(mo.coefficients.loc["quality×switching", "b"], jn["b_int"].iloc[0], rtol=1e-10)
+
+
+def test_moderated_mediation_index(d):
+    mm = r.moderated_mediation(d, "quality", "satisfaction", "loyalty", "switching", n_boot=300, seed=2)
+    a3 = mm.paths.iloc[2]["estimate"]
+    b = mm.paths.iloc[3]["estimate"]
+    assert_allclose(mm.index, a3 * b)
+    ci = mm.conditional_indirect
+    assert_allclose(ci["indirect"].diff().dropna().to_numpy(), a3 * b * ci["w"].diff().dropna().to_numpy())
+    assert mm.ci[0] < mm.ci[1]
+
+
+def test_correlation_table_stars_and_warning(d):
+    t = r.correlation_table(d, ["quality", "satisfaction", "loyalty"], sqrt_ave=pd.Series({"quality": 0.8}))
+    rr = t.attrs["r"]
+    assert t.loc["satisfaction", "quality"] == f"{rr.loc['satisfaction', 'quality']:.2f}***"
+    assert t.loc["quality", "quality"] == "(0.80)" and t.loc["quality", "loyalty"] == ""
+    near = d.assign(copy=d["quality"] + 0.01 * np.arange(len(d)) % 3 * 0.01)
+    with pytest.warns(StatWarning, match=r"correlations above 0.9: copy–quality"):
+        r.correlation_table(near, ["quality", "copy"])
+
+
+def test_invariance_to_row_order(d):
+    a = r.hierarchical(d, "loyalty", BLOCKS, categorical=CAT)
+    b = r.hierarchical(d.sample(frac=1, random_state=5), "loyalty", BLOCKS, categorical=CAT)
+    pd.testing.assert_frame_equal(a.steps, b.steps, rtol=1e-10)
+
+
+def test_bad_input(d):
+    with pytest.raises(DataError, match=r"predictors are perfectly collinear: \['quality', 'q2'\]"):
+        r.ols(d.assign(q2=2 * d["quality"]), "loyalty", ["quality", "q2"])
+    with pytest.raises(DataError, match=r"outcome 'k' is constant"):
+        r.ols(d.assign(k=1.0), "k", ["quality"])
+    with pytest.raises(DataError, match=r"3 complete cases for 3 predictors; needs more than 4"):
+        r.ols(d.head(3), "loyalty", ["quality", "value", "switching"])
+    with pytest.raises(DataError, match=r"column 'type' must be numeric"):
+        r.ols(d, "loyalty", ["type"])
+    with pytest.raises(DataError, match=r"reference level 'farmer' of 'type' not found"):
+        r.ols(d, "loyalty", ["type"], categorical={"type": "farmer"})
+    with pytest.raises(DataError, match=r"variables not found in data: \['nps'\]"):
+        r.hierarchical(d, "loyalty", [["quality"], ["nps"]])
+    with pytest.raises(DataError, match=r"predictors entered in more than one block: \['quality'\]"):
+        r.hierarchical(d, "loyalty", [["quality"], ["quality", "value"]])
+    with pytest.raises(DataError, match=r"x, m, y and covariates must be different variables"):
+        r.mediation(d, "quality", "quality", "loyalty")
+
+
+def test_high_vif_warns(d):
+    near = d.assign(q2=d["quality"] + np.random.default_rng(0).normal(scale=0.05, size=len(d)))
+    with pytest.warns(StatWarning, match=r"VIF above 10 for quality"):
+        r.ols(near, "loyalty", ["quality", "q2"])
