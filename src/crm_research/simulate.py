@@ -198,6 +198,11 @@ def _invoices_payments(rng, cust: pd.DataFrame, ship: pd.DataFrame):
     amount = np.where(part, np.round(inv["revenue"] * 0.5, 2), inv["revenue"])
     pay = pd.DataFrame({"invoice_id": inv["invoice_id"], "customer_id": inv["customer_id"],
                         "pay_date": pay_date, "amount": amount})[paid.to_numpy()]
+    # a partly paid invoice is settled 30 days later (if that falls in the period)
+    rest = pd.DataFrame({"invoice_id": inv["invoice_id"], "customer_id": inv["customer_id"],
+                         "pay_date": pay_date + pd.Timedelta(days=30), "amount": np.round(inv["revenue"] - amount, 2)})
+    rest = rest[(paid & part).to_numpy() & (rest["pay_date"] <= END).to_numpy()]
+    pay = pd.concat([pay, rest], ignore_index=True)
     pay = pay.sort_values(["pay_date", "invoice_id"], kind="mergesort").reset_index(drop=True)
     pay.insert(0, "payment_id", [f"P{i + 1:06d}" for i in range(len(pay))])
     inv = inv.rename(columns={"revenue": "amount"}).drop(columns="ship_date")
@@ -317,7 +322,7 @@ def write_sample(out_dir, *, seed: int = TRUTH["seed"], n_customers: int = 400,
     for name, frame in tables.items():
         path = out / f"{name}.csv"
         enc = "utf-8-sig" if name.startswith("survey_") else "utf-8"
-        data = frame.to_csv(index=False, lineterminator="\n", float_format="%.6g").encode(enc)
+        data = frame.to_csv(index=False, lineterminator="\n").encode(enc)
         tmp = path.with_suffix(".csv.tmp")
         tmp.write_bytes(data)
         tmp.replace(path)

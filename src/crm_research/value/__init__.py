@@ -1,0 +1,19 @@
+"""Customer value indices: ABC/Pareto, whale curve, RFM, CLV (BG/NBD + Gamma-Gamma), churn early
+warning, composite value (entropy/AHP weights, value matrix, delivered value) and credit ("3+1").
+
+Transaction-level aggregations (ABC, whale curve, RFM, churn features, ageing) run as SQL shared by
+DuckDB (default, in-process) and Spark (pass ``engine=crm_research.engines.SparkEngine(...)``).
+"""
+
+from ._abc import WhaleResult, abc, abc_migration, abc_summary, visit_plan, whale_curve
+from ._churn import churn_warning, warning_precision_recall
+from ._clv import BGNBDResult, GammaGammaResult, clv, fit_bgnbd, fit_gamma_gamma, summary_from_transactions
+from ._composite import (AHPResult, ahp_weights, composite_value, delivered_value, entropy_weights, normalise,
+                         value_matrix)
+from ._credit import credit_grades, receivables_ageing
+from ._rfm import SEGMENTS, rfm
+
+__all__ = ["abc", "abc_summary", "visit_plan", "abc_migration", "whale_curve", "WhaleResult", "rfm", "SEGMENTS",
+           "fit_bgnbd", "fit_gamma_gamma", "BGNBDResult", "GammaGammaResult", "summary_from_transactions", "clv",
+           "churn_warning", "warning_precision_recall", "normalise", "entropy_weights", "ahp_weights", "AHPResult",
+           "composite_value", "value_matrix", "delivered_value", "receivables_ageing", "credit_grades"]

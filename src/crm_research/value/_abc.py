@@ -1,0 +1,132 @@
+"""ABC (Pareto) classification, visit plan, class migration and the whale curve (source documents
+002 and 004)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .._errors import DataError
+from .._results import Result, result
+from . import _sql
+from ._tx import transactions
+
+__all__ = ["abc", "abc_summary", "visit_plan", "abc_migration", "whale_curve", "WhaleResult"]
+
+
+def _cutoffs(cutoffs, func):
+    try:
+        a, b = (float(c) for c in cutoffs)
+    except (TypeError, ValueError):
+        raise DataError(f"{func}: cutoffs must be two shares like (0.55, 0.85), got {cutoffs!r}") from None
+    if not 0 < a < b < 1:
+        raise DataError(f"{func}: cutoffs must satisfy 0 < A < B < 1, got {cutoffs!r}")
+    return a, b
+
+
+def abc(data, *, customer, amount, cutoffs=(0.55, 0.85), engine=None) -> pd.DataFrame:
+    """ABC classification exactly as source document 002 defines it.
+
+    Customers are ranked by total ``amount``, largest first (ties by customer id); a customer whose
+    cumulative share is ≤ 0.55 is A, ≤ 0.85 is B, else C (``cutoffs`` configurable). ``data`` may
+    hold one row per customer or one per transaction (amounts are summed). Runs as SQL on DuckDB
+    (or the given Spark engine). Returns one row per customer with ``amount``, ``share``,
+    ``cumulative_share``, ``rank`` and ``abc_class``.
+    """
+    func = "abc"
+    a, b = _cutoffs(cutoffs, func)
+    tx = transactions(data, func, customer=customer, amount=amount)
+    out = _sql.run("abc", {"tx": tx}, engine=engine, cut_a=repr(a), cut_b=repr(b))
+    out = out.set_index("customer")
+    out.index.name = customer
+    out["rank"] = out["rank"].astype(int)
+    return out
+
+
+def abc_summary(classes: pd.DataFrame) -> pd.DataFrame:
+    """Count and share of customers and of amount per class."""
+    if "abc_class" not in getattr(classes, "columns", []):
+        raise DataError("abc_summary: expected the table returned by abc() (column 'abc_class')")
+    g = classes.groupby("abc_class")["amount"].agg(["count", "sum"]).reindex(["A", "B", "C"], fill_value=0)
+    out = pd.DataFrame({"customers": g["count"].astype(int), "customer_share": g["count"] / g["count"].sum(),
+                        "amount": g["sum"], "amount_share": g["sum"] / g["sum"].sum()})
+    out.index.name = "abc_class"
+    return out
+
+
+def visit_plan(classes: pd.DataFrame, *, visits=None, channel=None) -> pd.DataFrame:
+    """Monthly contact plan per customer: A 3 visits, B 2, C 1 (by phone), as source document 002."""
+    visits = {"A": 3, "B": 2, "C": 1, **(visits or {})}
+    channel = {"A": "visit", "B": "visit", "C": "phone", **(channel or {})}
+    if "abc_class" not in getattr(classes, "columns", []):
+        raise DataError("visit_plan: expected the table returned by abc() (column 'abc_class')")
+    out = classes[["abc_class"]].copy()
+    out["contacts_per_month"] = out["abc_class"].map(visits).astype(int)
+    out["channel"] = out["abc_class"].map(channel)
+    return out
+
+
+def abc_migration(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Transition matrix of ABC classes between two periods (rows: before, columns: after); customers
+    present in only one period appear as 'new' / 'lost'. ``attrs['moved_up']`` and
+    ``attrs['fell']`` list the customers who changed class."""
+    for name, t in (("before", before), ("after", after)):
+        if "abc_class" not in getattr(t, "columns", []):
+            raise DataError(f"abc_migration: {name} must be a table returned by abc()")
+    both = pd.DataFrame({"before": before["abc_class"]}).join(pd.DataFrame({"after": after["abc_class"]}), how="outer")
+    both = both.fillna({"before": "new", "after": "lost"})
+    order = ["A", "B", "C"]
+    m = pd.crosstab(both["before"], both["after"]).reindex(index=order + ["new"], columns=order + ["lost"], fill_value=0)
+    rank = {"A": 0, "B": 1, "C": 2}
+    known = both[both["before"].isin(rank) & both["after"].isin(rank)]
+    m.attrs["moved_up"] = sorted(known.index[known["after"].map(rank) < known["before"].map(rank)].tolist())
+    m.attrs["fell"] = sorted(known.index[known["after"].map(rank) > known["before"].map(rank)].tolist())
+    return m
+
+
+@result
+class WhaleResult(Result):
+    curve: pd.DataFrame
+    top20_profit_share: float
+    unprofitable_share: float
+    profit_lost_share: float
+    peak_profit_share: float
+    verdict_en: str
+    verdict_zh: str
+
+    title = "Whale curve"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.curve
+
+
+def whale_curve(data, *, customer, revenue, cost, engine=None) -> WhaleResult:
+    """Cumulative profit by customer rank (most profitable first), with the seed's "8/2/2" check.
+
+    ``top20_profit_share``: share of total profit made by the top 20 % of customers;
+    ``unprofitable_share``: share of customers with negative profit; ``profit_lost_share``: the
+    profit lost to them as a share of total profit; ``peak_profit_share``: the height of the whale
+    (maximum cumulative profit / total profit). Source document 004: the top 20 % make 80 % of
+    profit and half of it is lost to the unprofitable bottom.
+    """
+    func = "whale_curve"
+    tx = transactions(data, func, customer=customer, amount=revenue, cost=cost)
+    c = _sql.run("whale", {"tx": tx}, engine=engine).set_index("customer")
+    c.index.name = customer
+    total = c["profit"].sum()
+    if total <= 0:
+        raise DataError(f"{func}: total profit is {total:.2f} ≤ 0; shares of profit are undefined")
+    n = len(c)
+    c["customer_share"] = c["rank"] / n
+    c["cumulative_profit_share"] = c["cumulative_profit"] / total
+    top = c["profit"].iloc[: max(1, int(np.floor(0.2 * n)))].sum() / total
+    neg = c["profit"] < 0
+    lost = -c.loc[neg, "profit"].sum() / total
+    peak = c["cumulative_profit"].max() / total
+    en = (f"The top 20 % of customers make {top:.0%} of profit; {neg.mean():.0%} of customers are unprofitable and "
+          f"lose {lost:.0%} of it; at its peak cumulative profit reaches {peak:.0%} of the total.")
+    zh = (f"前 20% 的客户创造了 {top:.0%} 的利润；{neg.mean():.0%} 的客户不盈利，损失了 {lost:.0%} 的利润；"
+          f"累计利润最高达到总利润的 {peak:.0%}。")
+    en += " This is the 80/20 pattern." if top >= 0.7 else " Profit is less concentrated than the 80/20 rule."
+    zh += "符合“二八”规律。" if top >= 0.7 else "利润集中度低于“二八”规律。"
+    return WhaleResult(c, float(top), float(neg.mean()), float(lost), float(peak), en, zh)

@@ -1,0 +1,81 @@
+"""Churn early warning (source document 001, example 1): a regular customer whose purchase cycle
+lengthens or whose volume shrinks is a likely defector."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._errors import DataError
+from . import _sql
+from ._tx import transactions
+
+__all__ = ["churn_warning", "warning_precision_recall"]
+
+
+def churn_warning(transactions_, *, customer, date, amount, as_of, recent_days: int = 90, min_orders: int = 6,
+                  gap_factor: float = 2.0, volume_factor: float = 0.5, alpha: float = 0.01, engine=None) -> pd.DataFrame:
+    """Flag regular customers whose recent behaviour falls away from their own baseline.
+
+    Baseline: the customer's history before the last ``recent_days`` (at least ``min_orders``
+    orders — one-off customers are excluded and counted in ``attrs['excluded']``), giving an order
+    rate λ per day. A customer is flagged when
+
+    - the purchase cycle lengthens: the days since the last order d exceed ``gap_factor`` × the
+      baseline mean gap *and* such a pause is unlikely at the baseline rate, e^(−λd) < ``alpha``; or
+    - the volume shrinks: the recent amount per day is below ``volume_factor`` × the baseline *and*
+      so few recent orders are unlikely at the baseline rate, P(Poisson(λ·recent_days) ≤ k) < ``alpha``.
+
+    The probability conditions keep chance pauses of small customers from raising alarms. Each
+    flag carries its reason in words (en, zh); customers are ranked by value at risk (baseline
+    amount per day × 365).
+    """
+    func = "churn_warning"
+    as_of = pd.Timestamp(as_of)
+    tx = transactions(transactions_, func, customer=customer, amount=amount, date=date, as_of=as_of)
+    recent_start = (as_of - pd.Timedelta(days=recent_days)).date().isoformat()
+    f = _sql.run("churn_features", {"tx": tx.assign(tx_date=tx["tx_date"].dt.date)}, engine=engine,
+                 as_of=as_of.date().isoformat(), recent_start=recent_start).set_index("customer")
+    f.index.name = customer
+    regular = (f["baseline_orders"] >= min_orders) & (f["baseline_days"] > 0)
+    excluded = int((~regular).sum())
+    f = f[regular].copy()
+    per_day_base = f["baseline_amount"] / f["baseline_days"]
+    per_day_recent = f["recent_amount"] / recent_days
+    f["gap_ratio"] = f["days_since_last"] / f["baseline_gap"]
+    f["volume_ratio"] = per_day_recent / per_day_base
+    f["value_at_risk"] = per_day_base * 365
+    rate = f["baseline_orders"] / f["baseline_days"]
+    f["p_pause"] = np.exp(-rate * f["days_since_last"])
+    f["p_few_orders"] = stats.poisson.cdf(f["recent_orders"], rate * recent_days)
+    slow = (f["gap_ratio"] > gap_factor) & (f["p_pause"] < alpha)
+    shrink = (f["volume_ratio"] < volume_factor) & (f["p_few_orders"] < alpha)
+    f["flag"] = slow | shrink
+    reason_en, reason_zh = [], []
+    for s, v, g, b, d, vr in zip(slow, shrink, f["gap_ratio"], f["baseline_gap"], f["days_since_last"], f["volume_ratio"]):
+        e, z = [], []
+        if s:
+            e.append(f"no order for {d:.0f} days, {g:.1f}× its usual gap of {b:.0f} days")
+            z.append(f"已 {d:.0f} 天未下单，是其平常间隔（{b:.0f} 天）的 {g:.1f} 倍")
+        if v:
+            e.append(f"recent volume down to {vr:.0%} of its usual level")
+            z.append(f"近期业务量降至平常的 {vr:.0%}")
+        reason_en.append("; ".join(e))
+        reason_zh.append("；".join(z))
+    f["reason_en"], f["reason_zh"] = reason_en, reason_zh
+    f = f.sort_values(["flag", "value_at_risk"], ascending=[False, False])
+    f.attrs["excluded"] = excluded
+    return f
+
+
+def warning_precision_recall(flags: pd.Series, churned: pd.Series) -> dict:
+    """Precision and recall of boolean ``flags`` against the boolean truth ``churned`` (same index)."""
+    both = pd.DataFrame({"flag": flags.astype(bool), "churned": churned.reindex(flags.index).fillna(False).astype(bool)})
+    tp = int((both["flag"] & both["churned"]).sum())
+    fp = int((both["flag"] & ~both["churned"]).sum())
+    fn = int((~both["flag"] & both["churned"]).sum())
+    if tp + fp == 0 and tp + fn == 0:
+        raise DataError("warning_precision_recall: no flags and no churners; nothing to score")
+    return {"precision": tp / (tp + fp) if tp + fp else float("nan"), "recall": tp / (tp + fn) if tp + fn else float("nan"),
+            "true_positives": tp, "false_positives": fp, "false_negatives": fn}

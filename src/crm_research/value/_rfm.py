@@ -1,0 +1,52 @@
+"""RFM: recency, frequency, monetary value, quintile scores and named segments."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .._errors import DataError
+from . import _sql
+from ._tx import transactions
+
+__all__ = ["rfm", "SEGMENTS"]
+
+#: (name, zh label, rule on r and fm = mean of f and m scores), first match wins
+SEGMENTS = [
+    ("champions", "重要价值客户", lambda r, fm: (r >= 4) & (fm >= 4)),
+    ("loyal", "忠诚客户", lambda r, fm: (r >= 3) & (fm >= 3)),
+    ("new", "新客户", lambda r, fm: (r >= 4) & (fm < 2)),
+    ("promising", "潜力客户", lambda r, fm: (r >= 3) & (fm < 3)),
+    ("at_risk", "流失风险客户", lambda r, fm: (r <= 2) & (fm >= 3)),
+    ("hibernating", "沉睡客户", lambda r, fm: (r <= 2) & (fm >= 2)),
+    ("lost", "已流失客户", lambda r, fm: (r <= 2) & (fm < 2)),
+]
+
+
+def rfm(transactions_, *, customer, date, amount, as_of, engine=None) -> pd.DataFrame:
+    """Recency (days from the last purchase to ``as_of``), frequency (number of purchases) and
+    monetary value (total) per customer, with 1–5 quintile scores and a named segment.
+
+    Scores: customers are ranked on each measure (recency: most recent best) and score
+    1 + ⌊5·(rank − 1)/n⌋, where tied values share the lower rank — so ties always get the same
+    score and a score band is never split between equal customers. Segments (bilingual) follow
+    the usual R × FM grid: champions, loyal, new, promising, at risk, hibernating, lost.
+    """
+    func = "rfm"
+    try:
+        as_of_ts = pd.Timestamp(as_of)
+    except (TypeError, ValueError):
+        raise DataError(f"{func}: as_of={as_of!r} is not a date") from None
+    tx = transactions(transactions_, func, customer=customer, amount=amount, date=date, as_of=as_of_ts)
+    out = _sql.run("rfm", {"tx": tx.assign(tx_date=tx["tx_date"].dt.date)}, engine=engine,
+                   as_of=as_of_ts.date().isoformat()).set_index("customer")
+    out.index.name = customer
+    r, fm = out["r_score"], (out["f_score"] + out["m_score"]) / 2
+    seg = pd.Series("other", index=out.index)
+    zh = pd.Series("其他", index=out.index)
+    for name, label, rule in reversed(SEGMENTS):
+        hit = rule(r, fm)
+        seg[hit], zh[hit] = name, label
+    out["rfm_score"] = out["r_score"].astype(str) + out["f_score"].astype(str) + out["m_score"].astype(str)
+    out["segment"] = seg
+    out["segment_zh"] = zh
+    return out
