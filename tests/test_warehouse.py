@@ -141,3 +141,17 @@ def test_unknown_file_and_empty_file(tmp_path):
     with pytest.raises(DataError, match=r"shipments_empty.csv' is empty"):
         warehouse.ingest([empty], "2026Q3", path=tmp_path / "w.duckdb")
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_cli_ingest_and_status(tmp_path, capsys):
+    from crm_research.cli import main
+
+    f = _write(_shipments(["S1", "S2"], ["2026-07-03", "2026-08-30"]), tmp_path / "shipments_2026Q3.csv")
+    db = tmp_path / "w.duckdb"
+    assert main(["ingest", "--period", "2026Q3", str(f), "--warehouse", str(db)]) == 0
+    assert main(["ingest", "--period", "2026Q3", str(f), "--warehouse", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "was already loaded" in err
+    assert main(["warehouse", "status", "--warehouse", str(db)]) == 0
+    out = capsys.readouterr().out.split()
+    assert out[:4] == ["period", "table", "files", "rows"] and "2026Q3" in out and "shipments" in out

@@ -23,7 +23,19 @@ def _build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default="reports", help="output folder")
     r.add_argument("--lang", default="zh", choices=["zh", "en"])
     r.add_argument("--workers", type=int, default=1)
+    _add_warehouse_commands(sub)
     return p
+
+
+def _add_warehouse_commands(sub) -> None:
+    i = sub.add_parser("ingest", help="validate a period's exports and append them to the warehouse")
+    i.add_argument("--period", required=True, help="a quarter (2026Q3) or a month (2026-09)")
+    i.add_argument("files", nargs="+", help="shipments_*.csv, invoices_*.csv, payments_*.csv, complaints_*.csv, ...")
+    i.add_argument("--warehouse", default="data/warehouse.duckdb")
+    i.add_argument("--replace", action="store_true", help="load a file again, replacing that period's rows")
+    w = sub.add_parser("warehouse", help="inspect the warehouse")
+    w.add_argument("action", choices=["status"])
+    w.add_argument("--warehouse", default="data/warehouse.duckdb")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,6 +47,15 @@ def main(argv: list[str] | None = None) -> int:
             render_reports(period=args.period, all_periods=args.all, data=Path(args.data),
                            notebooks=Path(args.notebooks), out=Path(args.out), lang=args.lang,
                            workers=args.workers)
+        elif args.command == "ingest":
+            from .warehouse import ingest
+
+            log = ingest(args.files, args.period, path=args.warehouse, replace=args.replace)
+            print(log[["table", "file", "rows", "sha256"]].to_string(index=False))
+        elif args.command == "warehouse":
+            from .warehouse import status
+
+            print(status(args.warehouse).to_string(index=False))
     except DataError as exc:
         print(f"crm-research: error: {exc}", file=sys.stderr)
         return 2
