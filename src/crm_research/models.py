@@ -1,0 +1,432 @@
+"""Satisfaction index and loyalty models: PLS path modelling (ACSI/ECSI, the logistics
+instrument's model), the 0–100 customer satisfaction index, importance–performance maps, and the
+non-linear satisfaction → loyalty curve of the source documents.
+
+PLS-PM follows Lohmöller (1989) / Tenenhaus et al. (2005): standardised indicators, mode A outer
+estimation, path (default), factorial or centroid inner weighting, iteration until the largest
+change of an outer weight is below 1e-7. The algorithm is written in batched form, so the
+bootstrap runs all resamples through one vectorised iteration. Validated against the published
+ECSI results on the mobile-phone data (tests/reference/models).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ._bootstrap import resample_counts  # noqa: F401  (shared resampling scheme, used for docs)
+from ._errors import DataError, StatWarning
+from ._results import Result, result
+from ._validation import numeric_frame, require_choice, require_frame, require_positive_int
+
+__all__ = ["pls_path", "PLSResult", "ecsi_model", "logistics_model", "importance_performance", "loyalty_curve",
+           "LoyaltyCurveResult", "loyalty_stages"]
+
+
+# ---------------------------------------------------------------------------------------------
+# model specification
+
+
+def ecsi_model():
+    """Measurement and structural model of the ECSI on the mobi data (item codes of that data set)."""
+    measurement = {"Image": [f"IMAG{i}" for i in range(1, 6)], "Expectation": [f"CUEX{i}" for i in range(1, 4)],
+                   "Quality": [f"PERQ{i}" for i in range(1, 8)], "Value": ["PERV1", "PERV2"],
+                   "Satisfaction": [f"CUSA{i}" for i in range(1, 4)], "Complaints": ["CUSCO"],
+                   "Loyalty": [f"CUSL{i}" for i in range(1, 4)]}
+    structural = [("Image", ["Expectation", "Satisfaction", "Loyalty"]),
+                  ("Expectation", ["Quality", "Value", "Satisfaction"]),
+                  ("Quality", ["Value", "Satisfaction"]), ("Value", "Satisfaction"),
+                  ("Satisfaction", ["Complaints", "Loyalty"]), ("Complaints", "Loyalty")]
+    return measurement, structural
+
+
+def logistics_model(instrument="logistics_csl"):
+    """The logistics instrument's model: the seven service-quality dimensions → perceived value →
+    satisfaction → loyalty (conative), with relational benefits and switching cost → loyalty."""
+    from .survey import load_instrument
+
+    inst = load_instrument(instrument)
+    m = inst.model
+    quality = ["cost", "commitment", "staff", "complaint", "presale", "insale", "postsale"]
+    measurement = {k: m[k] for k in quality + ["value", "satisfaction", "relational", "switching", "loyalty_conative"]}
+    structural = [(q, ["value", "satisfaction"]) for q in quality] + [
+        ("value", "satisfaction"), ("satisfaction", ["loyalty_conative", "relational"]),
+        ("relational", "loyalty_conative"), ("switching", "loyalty_conative")]
+    return measurement, structural
+
+
+def _parse(data, measurement, structural, func):
+    frame = require_frame(data, func)
+    if not isinstance(measurement, dict) or not measurement:
+        raise DataError(f"{func}: measurement must map construct → list of item columns")
+    names = list(measurement)
+    items = []
+    for c, cols in measurement.items():
+        cols = [cols] if isinstance(cols, str) else list(cols)
+        if not cols:
+            raise DataError(f"{func}: construct {c!r} has no items")
+        missing = [i for i in cols if i not in frame.columns]
+        if missing:
+            raise DataError(f"{func}: construct {c!r}: items not found in data: {missing}")
+        items += cols
+    if len(set(items)) != len(items):
+        raise DataError(f"{func}: an item is assigned to more than one construct")
+    edges = []
+    for pair in structural:
+        try:
+            src, tgt = pair
+        except (TypeError, ValueError):
+            raise DataError(f"{func}: structural entries must be (source, target) pairs, got {pair!r}") from None
+        for t in ([tgt] if isinstance(tgt, str) else list(tgt)):
+            for end in (src, t):
+                if end not in measurement:
+                    raise DataError(f"{func}: structural path {src!r} → {t!r} names unknown construct {end!r}; "
+                                    f"constructs are {names}")
+            edges.append((names.index(src), names.index(t)))
+    m = len(names)
+    adj = np.zeros((m, m), bool)
+    for s, t in edges:
+        adj[s, t] = True
+    # acyclic?
+    order, indeg = [], adj.sum(axis=0).astype(int)
+    ready = [j for j in range(m) if indeg[j] == 0]
+    while ready:
+        j = ready.pop()
+        order.append(j)
+        for k in np.where(adj[j])[0]:
+            indeg[k] -= 1
+            if indeg[k] == 0:
+                ready.append(k)
+    if len(order) < m:
+        raise DataError(f"{func}: the structural model has a cycle among {[names[j] for j in range(m) if j not in order]}")
+    x = numeric_frame(frame, items, func)
+    complete = x.notna().all(axis=1)
+    x = x[complete]
+    if len(x) < 10:
+        raise DataError(f"{func}: needs at least 10 complete cases, found {len(x)}")
+    const = [c for c in items if x[c].nunique() < 2]
+    if const:
+        raise DataError(f"{func}: indicators with no variance: {const}")
+    block = np.zeros((len(items), m))
+    pos = 0
+    for j, c in enumerate(names):
+        k = len([measurement[c]] if isinstance(measurement[c], str) else measurement[c])
+        block[pos: pos + k, j] = 1
+        pos += k
+    return x, items, names, block, adj, int((~complete).sum())
+
+
+# ---------------------------------------------------------------------------------------------
+# batched PLS algorithm
+
+
+def _standardise(a):
+    """Column-standardise along axis 1 of a (B, n, k) array (sd with n − 1, as R's scale())."""
+    mu = a.mean(axis=1, keepdims=True)
+    sd = a.std(axis=1, ddof=1, keepdims=True)
+    return (a - mu) / sd
+
+
+def _regress(y, x):
+    """Batched OLS of y (B, n) on x (B, n, k) without intercept (standardised data)."""
+    xt = x.transpose(0, 2, 1)
+    xtx = xt @ x
+    xty = (xt @ y[..., None])[..., 0]
+    return np.linalg.solve(xtx, xty[..., None])[..., 0]
+
+
+def _pls_batch(xs, block, adj, scheme, tol=1e-7, max_iter=300):
+    """xs: standardised indicators (B, n, p). Returns weights (B, p), scores (B, n, m), iterations."""
+    b_, n, p = xs.shape
+    m = block.shape[1]
+    w = np.broadcast_to(block.sum(axis=1), (b_, p)).astype(float).copy()
+    conn = adj | adj.T
+    xt = xs.transpose(0, 2, 1)
+
+    def scores_of(w):
+        y = xs @ (w[:, :, None] * block)
+        sd = y.std(axis=1, ddof=1, keepdims=True)
+        return y / sd, sd[:, 0, :]
+
+    it = 0
+    converged = False
+    for it in range(1, max_iter + 1):
+        y, sd = scores_of(w)
+        w = w / (block @ sd.T).T   # normalise so that scores have unit variance
+        r = (y.transpose(0, 2, 1) @ y) / (n - 1)
+        e = np.zeros((b_, m, m))
+        for j in range(m):
+            if scheme == "path":
+                pred = np.where(adj[:, j])[0]
+                succ = np.where(adj[j, :])[0]
+                if len(pred):
+                    e[:, j, pred] = _regress(y[:, :, j], y[:, :, pred])
+                e[:, j, succ] = r[:, j, succ]
+            elif scheme == "factorial":
+                e[:, j, conn[j]] = r[:, j, conn[j]]
+            else:  # centroid
+                e[:, j, conn[j]] = np.sign(r[:, j, conn[j]])
+        z = _standardise(y @ e.transpose(0, 2, 1))
+        cov = (xt @ z) / (n - 1)
+        w_new = (cov * block).sum(axis=2)
+        y_new, sd_new = scores_of(w_new)
+        w_new = w_new / (block @ sd_new.T).T
+        delta = np.abs(w_new - w).max()
+        w = w_new
+        if delta < tol:
+            converged = True
+            break
+    y, _ = scores_of(w)
+    return w, y, it, converged
+
+
+def _estimates(xs, y, w, block, adj):
+    b_, n, p = xs.shape
+    m = block.shape[1]
+    loadings = ((xs.transpose(0, 2, 1) @ y) / (n - 1) * block).sum(axis=2)
+    paths = np.zeros((b_, m, m))
+    r2 = np.full((b_, m), np.nan)
+    for j in range(m):
+        pred = np.where(adj[:, j])[0]
+        if len(pred):
+            coef = _regress(y[:, :, j], y[:, :, pred])
+            paths[:, pred, j] = coef
+            fitted = (y[:, :, pred] @ coef[..., None])[..., 0]
+            r2[:, j] = 1 - ((y[:, :, j] - fitted) ** 2).sum(axis=1) / ((y[:, :, j] ** 2).sum(axis=1))
+    return loadings, paths, r2
+
+
+def _total(paths):
+    m = paths.shape[-1]
+    eye = np.eye(m)
+    return paths @ np.linalg.inv(eye - paths)
+
+
+@result
+class PLSResult(Result):
+    paths: pd.DataFrame
+    r2: pd.Series
+    loadings: pd.DataFrame
+    weights: pd.DataFrame
+    scores: pd.DataFrame
+    index: pd.Series
+    total_effects: pd.DataFrame
+    n: int
+    iterations: int
+    converged: bool
+    scheme: str
+
+    title = "PLS path model"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.paths
+
+
+def pls_path(data, measurement, structural, *, scheme="path", n_boot=0, seed=None, ci: float = 0.95,
+             scale=None) -> PLSResult:
+    """PLS path modelling (mode A, standardised indicators).
+
+    Parameters
+    ----------
+    measurement : dict
+        construct → item columns.
+    structural : list of (source, target) pairs
+        ``target`` may be a list (several paths from one source).
+    scheme : {"path", "factorial", "centroid"}
+        Inner weighting scheme (path weighting, as SmartPLS and seminr default).
+    n_boot : int
+        Bootstrap resamples for SEs, t, p and percentile CIs of the paths (0 = none).
+    scale : (min, max), optional
+        The answer scale for the 0–100 index; default the smallest and largest answer in the data.
+
+    Returns paths (``from``, ``to``, ``estimate`` [+ ``se``, ``t``, ``p``, ``ci_low``,
+    ``ci_high``]), R² by endogenous construct, outer loadings and weights, construct scores,
+    total effects and ``index``: the ACSI-style 0–100 index of each construct,
+    100 · (Σ w̃ᵢ x̄ᵢ − min)/(max − min) with w̃ the unstandardised outer weights rescaled to sum to 1
+    (Fornell et al., 1996).
+    """
+    func = "pls_path"
+    require_choice(scheme, ("path", "factorial", "centroid"), func, "scheme")
+    require_positive_int(n_boot, func, "n_boot", allow_zero=True)
+    x, items, names, block, adj, dropped = _parse(data, measurement, structural, func)
+    a = x.to_numpy(float)[None]
+    xs = _standardise(a)
+    w, y, it, conv = _pls_batch(xs, block, adj, scheme)
+    if not conv:
+        warnings.warn(f"{func}: the PLS iteration did not converge in {it} iterations; estimates are not stable",
+                      StatWarning, stacklevel=2)
+    load, paths, r2 = _estimates(xs, y, w, block, adj)
+    edges = [(i, j) for i in range(len(names)) for j in range(len(names)) if adj[i, j]]
+    out = pd.DataFrame({"from": [names[i] for i, _ in edges], "to": [names[j] for _, j in edges],
+                        "estimate": [paths[0, i, j] for i, j in edges]})
+    total = _total(paths[0])
+    if n_boot:
+        rng = np.random.default_rng(seed)
+        n = a.shape[1]
+        est_b = []
+        chunk = max(1, min(n_boot, 1000))
+        for start in range(0, n_boot, chunk):
+            bsz = min(chunk, n_boot - start)
+            idx = rng.integers(0, n, size=(bsz, n))
+            xb = _standardise(a[0][idx])
+            wb, yb, _, _ = _pls_batch(xb, block, adj, scheme)
+            _, pb, _ = _estimates(xb, yb, wb, block, adj)
+            est_b.append(pb)
+        pb = np.concatenate(est_b)
+        boot = np.array([pb[:, i, j] for i, j in edges]).T
+        se = boot.std(axis=0, ddof=1)
+        g = 1 - ci
+        out["se"] = se
+        out["t"] = out["estimate"] / se
+        out["p"] = 2 * stats.t.sf(np.abs(out["t"]), n - 1)
+        out["ci_low"], out["ci_high"] = np.quantile(boot, [g / 2, 1 - g / 2], axis=0)
+    sd = x.std(ddof=1).to_numpy()
+    lo, hi = (float(x.min().min()), float(x.max().max())) if scale is None else map(float, scale)
+    raw_w = w[0] / sd
+    index = {}
+    for j, c in enumerate(names):
+        sel = block[:, j] == 1
+        ww = raw_w[sel] / raw_w[sel].sum()
+        index[c] = 100 * ((x.to_numpy()[:, sel] @ ww).mean() - lo) / (hi - lo)
+    loadings = pd.DataFrame({"construct": [names[j] for j in block.argmax(axis=1)], "item": items, "loading": load[0]})
+    weights = pd.DataFrame({"construct": loadings["construct"], "item": items, "weight": w[0]})
+    r2s = pd.Series({names[j]: r2[0, j] for j in range(len(names)) if not np.isnan(r2[0, j])}, name="r2")
+    scores = pd.DataFrame(y[0], index=x.index, columns=names)
+    return PLSResult(out, r2s, loadings, weights, scores, pd.Series(index, name="index"),
+                     pd.DataFrame(total, index=names, columns=names), len(x), it, conv, scheme)
+
+
+def importance_performance(result_: PLSResult, target: str) -> pd.DataFrame:
+    """Importance–performance map data: importance = total effect on ``target``, performance =
+    the 0–100 index, for every construct with an effect on it."""
+    if target not in result_.total_effects.columns:
+        raise DataError(f"importance_performance: target {target!r} is not a construct of the model")
+    imp = result_.total_effects[target]
+    imp = imp[imp.abs() > 0]
+    if imp.empty:
+        raise DataError(f"importance_performance: no construct has an effect on {target!r}")
+    out = pd.DataFrame({"importance": imp, "performance": result_.index[imp.index]})
+    out.index.name = "construct"
+    mi, mp = out["importance"].mean(), out["performance"].mean()
+    out["priority"] = np.where((out["importance"] >= mi) & (out["performance"] < mp), "improve first",
+                               np.where(out["importance"] >= mi, "keep up", np.where(out["performance"] < mp, "low priority", "possible overkill")))
+    return out.sort_values("importance", ascending=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# satisfaction → loyalty curve
+
+
+@result
+class LoyaltyCurveResult(Result):
+    comparison: pd.DataFrame
+    breakpoints: tuple
+    slopes: tuple
+    zones: pd.DataFrame
+    f_test: dict
+    n: int
+
+    title = "Satisfaction → loyalty: linear, quadratic and segmented fits"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.comparison
+
+    def predict(self, s):
+        """Fitted loyalty of the segmented model at satisfaction ``s``."""
+        b1, b2 = self.breakpoints
+        c = self._coef
+        s = np.asarray(s, float)
+        return c[0] + c[1] * s + c[2] * np.maximum(s - b1, 0) + c[3] * np.maximum(s - b2, 0)
+
+
+def _seg_design(s, b1, b2):
+    return np.column_stack([np.ones_like(s), s, np.maximum(s - b1, 0), np.maximum(s - b2, 0)])
+
+
+def loyalty_curve(data, satisfaction: str, loyalty: str, *, grid: int = 60, min_share: float = 0.05) -> LoyaltyCurveResult:
+    """Fit loyalty on satisfaction as linear, quadratic and segmented (two estimated break-points,
+    continuous broken-stick) regressions and compare them by AIC and BIC.
+
+    The break-points minimise the residual sum of squares over a grid of pairs of sample
+    quantiles (each segment holding at least ``min_share`` of the cases), refined by Nelder–Mead.
+    The F test of segmented against linear treats the break-points as known, so its p is
+    optimistic; AIC/BIC count them as parameters (6 for the segmented model with σ). The three
+    zones follow the source documents: defection (below the first break), indifference (between),
+    affection (above the second).
+    """
+    func = "loyalty_curve"
+    frame = require_frame(data, func)
+    from ._validation import require_columns
+
+    require_columns(frame, [satisfaction, loyalty], func)
+    d = numeric_frame(frame, [satisfaction, loyalty], func).dropna()
+    if len(d) < 30:
+        raise DataError(f"{func}: needs at least 30 complete cases, found {len(d)}")
+    s, yv = d[satisfaction].to_numpy(), d[loyalty].to_numpy()
+    n = len(s)
+    if np.unique(s).size < 8:
+        raise DataError(f"{func}: {satisfaction!r} takes only {np.unique(s).size} distinct values; break-points need a finer scale")
+
+    def rss_of(a):
+        coef, *_ = np.linalg.lstsq(a, yv, rcond=None)
+        r = yv - a @ coef
+        return float(r @ r), coef
+
+    def ic(rss, k):
+        ll = -n / 2 * (np.log(2 * np.pi * rss / n) + 1)
+        return ll, -2 * ll + 2 * k, -2 * ll + np.log(n) * k
+
+    lin_rss, lin_c = rss_of(np.column_stack([np.ones(n), s]))
+    quad_rss, quad_c = rss_of(np.column_stack([np.ones(n), s, s**2]))
+    qs = np.quantile(s, np.linspace(min_share, 1 - min_share, grid))
+    qs = np.unique(qs)
+    best = (np.inf, None)
+    for i, b1 in enumerate(qs):
+        for b2 in qs[i + 1:]:
+            if ((s > b1) & (s <= b2)).mean() < min_share:
+                continue
+            r, _ = rss_of(_seg_design(s, b1, b2))
+            if r < best[0]:
+                best = (r, (b1, b2))
+    if best[1] is None:
+        raise DataError(f"{func}: no pair of break-points leaves {min_share:.0%} of cases in each segment")
+    from scipy.optimize import minimize
+
+    res = minimize(lambda b: rss_of(_seg_design(s, *sorted(b)))[0], np.array(best[1]), method="Nelder-Mead",
+                   options={"xatol": 1e-6, "fatol": 1e-10})
+    b1, b2 = sorted(res.x) if res.fun < best[0] else best[1]
+    seg_rss, seg_c = rss_of(_seg_design(s, b1, b2))
+    rows = []
+    for name, rss, k in (("linear", lin_rss, 3), ("quadratic", quad_rss, 4), ("segmented", seg_rss, 6)):
+        ll, aic, bic = ic(rss, k)
+        rows.append({"model": name, "rss": rss, "r2": 1 - rss / ((yv - yv.mean()) ** 2).sum(), "parameters": k,
+                     "log_likelihood": ll, "aic": aic, "bic": bic})
+    comp = pd.DataFrame(rows).set_index("model")
+    df1, df2 = 2, n - 4
+    f = ((lin_rss - seg_rss) / df1) / (seg_rss / df2)
+    slopes = (seg_c[1], seg_c[1] + seg_c[2], seg_c[1] + seg_c[2] + seg_c[3])
+    zones = pd.DataFrame({"zone": ["defection", "indifference", "affection"], "zone_zh": ["背叛区", "冷漠区", "情感区"],
+                          "from": [s.min(), b1, b2], "to": [b1, b2, s.max()], "slope": slopes,
+                          "n": [int((s <= b1).sum()), int(((s > b1) & (s <= b2)).sum()), int((s > b2).sum())]})
+    out = LoyaltyCurveResult(comp, (float(b1), float(b2)), tuple(float(v) for v in slopes), zones,
+                             {"f": float(f), "df1": df1, "df2": df2, "p": float(stats.f.sf(f, df1, df2))}, n)
+    object.__setattr__(out, "_coef", seg_c)
+    return out
+
+
+def loyalty_stages(scores: pd.DataFrame, stages=("loyalty_cognitive", "loyalty_affective", "loyalty_conative",
+                                                 "loyalty_action")) -> pd.DataFrame:
+    """Oliver's (1999) four loyalty stages as construct scores, with each respondent's highest
+    stage reached (the last stage, in Oliver's order, whose score is at least 4 on a 5-point scale)."""
+    from ._validation import require_columns
+
+    require_columns(scores, list(stages), "loyalty_stages", "stage scores")
+    out = scores[list(stages)].copy()
+    reached = pd.Series("none", index=out.index)
+    for st in stages:
+        reached = reached.where(~(out[st] >= 4), st)
+    out["stage_reached"] = reached
+    return out

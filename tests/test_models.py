@@ -1,0 +1,141 @@
+"""crm_research.models: PLS-PM reproduces the published ECSI results and the seminr port; the
+loyalty curve finds the break-points a brute-force search finds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from crm_research import DataError
+from crm_research.models import ecsi_model, importance_performance, logistics_model, loyalty_curve, loyalty_stages, pls_path
+
+ROOT = Path(__file__).resolve().parents[1]
+REF = ROOT / "tests" / "reference" / "models"
+
+
+@pytest.fixture(scope="module")
+def mobi():
+    return pd.read_csv(ROOT / "tests" / "data" / "mobi.csv")
+
+
+@pytest.fixture(scope="module")
+def fit(mobi):
+    return pls_path(mobi, *ecsi_model())
+
+
+def test_published_ecsi_paths(fit):
+    p = fit.paths.set_index(["from", "to"])["estimate"]
+    # Tenenhaus et al. (2005) / SmartPLS / seminr, path weighting
+    assert round(p[("Image", "Expectation")], 4) == 0.5049
+    assert round(p[("Quality", "Satisfaction")], 4) == 0.5120
+    assert round(p[("Satisfaction", "Loyalty")], 4) == 0.4855
+
+
+def test_all_estimates_match_seminr(fit):
+    paths = pd.read_csv(REF / "seminr_path_coef.csv", index_col=0)
+    for row in fit.paths.itertuples():
+        assert_allclose(row.estimate, paths.loc[row._1, row.to], atol=1e-6)
+    load = pd.read_csv(REF / "seminr_outer_loadings.csv", index_col=0)
+    w = pd.read_csv(REF / "seminr_outer_weights.csv", index_col=0)
+    for row in fit.loadings.itertuples():
+        assert_allclose(row.loading, load.loc[row.item, row.construct], atol=1e-6)
+    for row in fit.weights.itertuples():
+        assert_allclose(row.weight, w.loc[row.item, row.construct], atol=1e-6)
+    r2 = pd.read_csv(REF / "seminr_r_squared.csv", index_col=0).loc["Rsq"]
+    assert_allclose(fit.r2[r2.index], r2, atol=1e-6)
+
+
+def test_total_effects_and_index(fit, mobi):
+    p = fit.paths.set_index(["from", "to"])["estimate"]
+    # Quality → Loyalty runs only through Satisfaction (directly and via Value, then Complaints)
+    q_sat = p[("Quality", "Satisfaction")] + p[("Quality", "Value")] * p[("Value", "Satisfaction")]
+    sat_loy = p[("Satisfaction", "Loyalty")] + p[("Satisfaction", "Complaints")] * p[("Complaints", "Loyalty")]
+    assert_allclose(fit.total_effects.loc["Quality", "Loyalty"], q_sat * sat_loy, rtol=1e-10)
+    # index of a one-item construct is its rescaled mean
+    assert_allclose(fit.index["Complaints"], 100 * (mobi["CUSCO"].mean() - 1) / 9, rtol=1e-10)
+    ipm = importance_performance(fit, "Satisfaction")
+    assert set(ipm.index) == {"Image", "Expectation", "Quality", "Value"}
+    assert_allclose(ipm.loc["Value", "importance"], p[("Value", "Satisfaction")])
+
+
+def test_bootstrap_is_seeded_and_sensible(mobi):
+    a = pls_path(mobi, *ecsi_model(), n_boot=200, seed=4)
+    b = pls_path(mobi, *ecsi_model(), n_boot=200, seed=4)
+    pd.testing.assert_frame_equal(a.paths, b.paths)
+    big = a.paths.set_index(["from", "to"]).loc[("Satisfaction", "Loyalty")]
+    assert big["ci_low"] < big["estimate"] < big["ci_high"] and big["p"] < 0.001
+    assert (a.paths["se"] > 0).all() and (a.paths["se"] < 0.2).all()
+
+
+def test_invariance_to_column_order(mobi, fit):
+    shuffled = mobi[list(reversed(mobi.columns))].sample(frac=1, random_state=2)
+    again = pls_path(shuffled, *ecsi_model())
+    assert_allclose(again.paths["estimate"], fit.paths["estimate"], atol=1e-9)
+
+
+def test_logistics_model_on_sample_survey():
+    from crm_research.survey import load_survey
+
+    s = load_survey(ROOT / "data" / "sample" / "survey_2026Q1.csv", "logistics_csl")
+    kept = s.screen(min_duration=120).kept.index
+    data = s.keyed().loc[kept]
+    res = pls_path(data, *logistics_model())
+    p = res.paths.set_index(["from", "to"])["estimate"]
+    assert p[("value", "satisfaction")] > 0 and p[("satisfaction", "loyalty_conative")] > 0.2
+    assert res.r2["satisfaction"] > 0.3
+    assert ((res.index > 0) & (res.index < 100)).all()
+
+
+def test_loyalty_curve_matches_brute_force():
+    rng = np.random.default_rng(5)
+    s = rng.uniform(1, 5, 600)
+    truth = np.where(s < 2.2, 1.0 * (s - 2.2), np.where(s > 3.8, 0.2 * 1.6 + 1.2 * (s - 3.8), 0.2 * (s - 2.2)))
+    y = 3 + truth + rng.normal(scale=0.25, size=600)
+    d = pd.DataFrame({"sat": s, "loy": y})
+    res = loyalty_curve(d, "sat", "loy")
+    grid = np.linspace(1.3, 4.7, 69)
+    best = (np.inf, None)
+    for i, b1 in enumerate(grid):
+        for b2 in grid[i + 1:]:
+            a = np.column_stack([np.ones_like(s), s, np.maximum(s - b1, 0), np.maximum(s - b2, 0)])
+            r = y - a @ np.linalg.lstsq(a, y, rcond=None)[0]
+            if r @ r < best[0]:
+                best = (r @ r, (b1, b2))
+    assert res.comparison.loc["segmented", "rss"] <= best[0] + 1e-9
+    assert_allclose(res.breakpoints, best[1], atol=0.06)
+    assert abs(res.breakpoints[0] - 2.2) < 0.2 and abs(res.breakpoints[1] - 3.8) < 0.2
+    assert res.comparison["aic"].idxmin() == "segmented" and res.f_test["p"] < 1e-6
+    assert list(res.zones["zone"]) == ["defection", "indifference", "affection"]
+    lin = np.polyfit(s, y, 1)
+    r = y - np.polyval(lin, s)
+    assert_allclose(res.comparison.loc["linear", "rss"], r @ r, rtol=1e-10)
+
+
+def test_loyalty_stages():
+    sc = pd.DataFrame({"loyalty_cognitive": [4.5, 3.0], "loyalty_affective": [4.0, 2.0],
+                       "loyalty_conative": [3.5, 4.5], "loyalty_action": [2.0, 1.0]})
+    out = loyalty_stages(sc)
+    assert out["stage_reached"].tolist() == ["loyalty_affective", "loyalty_conative"]
+
+
+@pytest.mark.parametrize("structural, message", [
+    ([("Image", "Nope")], r"names unknown construct 'Nope'"),
+    ([("Image", "Value"), ("Value", "Image")], r"structural model has a cycle"),
+    (["Image"], r"structural entries must be \(source, target\) pairs"),
+])
+def test_bad_structural_models(mobi, structural, message):
+    mm, _ = ecsi_model()
+    with pytest.raises(DataError, match=message):
+        pls_path(mobi, mm, structural)
+
+
+def test_bad_measurement(mobi):
+    mm, sm = ecsi_model()
+    with pytest.raises(DataError, match=r"construct 'Image': items not found in data: \['IMAG9'\]"):
+        pls_path(mobi, {**mm, "Image": ["IMAG1", "IMAG9"]}, sm)
+    with pytest.raises(DataError, match=r"indicators with no variance: \['CUSCO'\]"):
+        pls_path(mobi.assign(CUSCO=5), mm, sm)
