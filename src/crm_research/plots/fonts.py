@@ -56,8 +56,9 @@ def use_cjk_font(rc: dict | None = None, *, system: bool = True) -> dict:
     rc = dict(rc or {})
     found = cjk_font(system)
     if found:
-        rc["font.family"] = "sans-serif"
-        rc["font.sans-serif"] = [found[0], "DejaVu Sans"]
+        # a list of families turns on matplotlib's per-glyph fallback: characters the CJK font lacks
+        # (Droid Sans Fallback has no ASCII digits) come from DejaVu Sans
+        rc["font.family"] = [found[0], "DejaVu Sans"]
     rc["axes.unicode_minus"] = False
     rc["svg.fonttype"] = "path"
     return rc
