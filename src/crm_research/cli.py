@@ -59,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as exc:
         print(f"crm-research: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
     return 0
 
 
