@@ -144,8 +144,10 @@ def _write_xlsx(frame: pd.DataFrame, path: Path, title: str) -> None:
 
 def _normalise_zip(path: Path, when: _dt.datetime) -> None:
     """Rewrite a zip container with fixed member timestamps so identical content gives identical bytes."""
+    import re
     import zipfile
 
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(path) as z:
         members = [(i.filename, z.read(i.filename)) for i in z.infolist()]
     tmp = path.with_suffix(".tmp")
@@ -153,6 +155,8 @@ def _normalise_zip(path: Path, when: _dt.datetime) -> None:
         for name, data in members:
             info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
+            if name == "docProps/core.xml":   # openpyxl stamps the save time into 'modified'
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + stamp + rb"\g<2>", data)
             z.writestr(info, data)
     os.replace(tmp, path)
 

@@ -1,0 +1,131 @@
+"""Report runs: every notebook renders on the sample data, files and manifest are complete, a
+failing input leaves the last good report untouched, and a re-run reproduces the tables."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from crm_research import DataError
+from crm_research.cli import main
+from crm_research.reports import discover_periods, kpis, pseudonymise, suppress_small, wave_comparison
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+PERIOD = "2026Q1"
+
+
+def _digest(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix in (".csv", ".xlsx", ".svg")}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    assert main(["report", "--period", PERIOD, "--data", str(SAMPLE), "--notebooks", str(ROOT / "notebooks"),
+                 "--out", str(out), "--lang", "en"]) == 0
+    return out
+
+
+def test_every_notebook_rendered_with_files(rendered):
+    folder = rendered / PERIOD
+    for nb in NOTEBOOKS:
+        assert (folder / nb.name).exists() and (folder / nb.with_suffix(".html").name).exists()
+        html = (folder / nb.with_suffix(".html").name).read_text(encoding="utf-8")
+        assert "class='toc'" in html and "<pre" not in html.split("class='toc'")[0]
+    for table in ("reliability", "cfa_fit", "pls_paths", "abc_mix", "kpis", "hierarchical_steps"):
+        assert (folder / "tables" / f"{table}.csv").exists() and (folder / "tables" / f"{table}.xlsx").exists()
+    for fig in ("pareto", "whale", "ipma", "loyalty_curve"):
+        assert (folder / "figures" / f"{fig}.png").exists() and (folder / "figures" / f"{fig}.svg").exists()
+    assert (rendered / "index.html").read_text(encoding="utf-8").count(PERIOD) >= 1
+
+
+def test_manifest(rendered):
+    m = json.loads((rendered / PERIOD / "manifest.json").read_text(encoding="utf-8"))
+    assert m["period"] == PERIOD and m["parameters"]["lang"] == "en"
+    assert set(m["notebooks"].values()) == {"ok"} and len(m["notebooks"]) == len(NOTEBOOKS)
+    shipments = hashlib.sha256((SAMPLE / "shipments.csv").read_bytes()).hexdigest()
+    assert m["inputs_sha256"]["shipments.csv"] == shipments
+    assert m["versions"]["pandas"] and m["started"] <= m["finished"]
+
+
+def test_tables_identify_no_customer(rendered):
+    churn = pd.read_csv(rendered / PERIOD / "tables" / "churn_warnings.csv", index_col=0)
+    assert all(str(i).startswith("ID-") for i in churn.index)
+    customers = set(pd.read_csv(SAMPLE / "customers.csv")["customer_id"])
+    text = "".join(p.read_text(encoding="utf-8") for p in (rendered / PERIOD / "tables").glob("*.csv"))
+    assert not any(c in text for c in list(customers)[:50])
+
+
+def test_rerun_is_byte_identical_and_failure_keeps_last_good(rendered, tmp_path):
+    before = _digest(rendered / PERIOD)
+    # re-run one notebook set into a second folder: same tables byte for byte
+    out2 = tmp_path / "again"
+    assert main(["report", "--period", PERIOD, "--data", str(SAMPLE), "--notebooks", str(ROOT / "notebooks"),
+                 "--out", str(out2), "--lang", "en"]) == 0
+    again = _digest(out2 / PERIOD)
+    assert again == before
+    # a corrupted input: the run fails, names notebook and cell, quarantines, keeps the good report
+    bad = tmp_path / "bad"
+    shutil.copytree(SAMPLE, bad)
+    (bad / "shipments.csv").write_text("shipment_id,customer_id,ship_date,revenue\nS1,C1,not a date,-5\n", encoding="utf-8")
+    code = main(["report", "--period", PERIOD, "--data", str(bad), "--notebooks", str(ROOT / "notebooks"),
+                 "--out", str(out2), "--lang", "en"])
+    assert code == 2
+    assert _digest(out2 / PERIOD) == before
+    quarantine = list((out2 / "_quarantine").iterdir())
+    assert len(quarantine) == 1 and quarantine[0].name.startswith(PERIOD)
+
+
+def test_failure_message_names_notebook_and_cell(tmp_path, capsys):
+    bad = tmp_path / "bad"
+    shutil.copytree(SAMPLE, bad)
+    (bad / "survey_2026Q1.csv").write_text("respondent_id,SAT1\nr1,9\n", encoding="utf-8")
+    nb = tmp_path / "nbs"
+    nb.mkdir()
+    shutil.copy(ROOT / "notebooks" / "10_survey_analysis.ipynb", nb)
+    code = main(["report", "--period", PERIOD, "--data", str(bad), "--notebooks", str(nb), "--out", str(tmp_path / "o")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "notebook 10_survey_analysis.ipynb failed in cell" in err and "lacks columns" in err
+
+
+def test_discover_periods_and_kpis():
+    periods = discover_periods(SAMPLE)
+    assert periods[0] == "2025Q1" and periods[-1] == "2026Q3" and len(periods) == 7
+    ship = pd.read_csv(SAMPLE / "shipments.csv")
+    comp = pd.read_csv(SAMPLE / "complaints.csv")
+    k = kpis(ship, comp, "2026Q2")
+    q2 = ship[(ship["ship_date"] >= "2026-04-01") & (ship["ship_date"] < "2026-07-01")]
+    assert abs(k.loc["on_time_rate", "current"] - q2["on_time"].mean()) < 1e-12
+    assert k.loc["on_time_rate", "n_year_before"] == ((ship["ship_date"] >= "2025-04-01") & (ship["ship_date"] < "2025-07-01")).sum()
+    with pytest.raises(DataError, match="no shipments.csv or survey"):
+        discover_periods(Path(__file__).parent)
+
+
+def test_pseudonymise_and_suppress():
+    d = pd.DataFrame({"customer_id": ["C1", "C2", "C1"], "n": [3, 10, 7], "mean": [4.1, 3.9, 4.0]})
+    p1 = pseudonymise(d, "customer_id", salt="s")
+    p2 = pseudonymise(d, "customer_id", salt="s")
+    assert p1.equals(p2) and p1.loc[0, "customer_id"] == p1.loc[2, "customer_id"] != "C1"
+    assert pseudonymise(d, "customer_id", salt="t").loc[0, "customer_id"] != p1.loc[0, "customer_id"]
+    s = suppress_small(d, "n")
+    assert s.loc[0, "n"] == "<5" and pd.isna(s.loc[0, "mean"]) and s.loc[1, "mean"] == 3.9
+    with pytest.raises(DataError, match="column 'x' not found"):
+        pseudonymise(d, "x")
+
+
+def test_wave_comparison_matches_scipy():
+    from scipy import stats
+
+    a = pd.DataFrame({"sat": [3.0, 4.0, 5.0, 4.0, 3.5]})
+    b = pd.DataFrame({"sat": [2.0, 3.0, 3.5, 3.0, 2.5, 3.0]})
+    w = wave_comparison(a, b)
+    assert abs(w.loc["sat", "p"] - stats.ttest_ind(a["sat"], b["sat"], equal_var=False).pvalue) < 1e-12
