@@ -40,3 +40,20 @@ def test_survey_percentages(tmp_path):
     assert t.loc[rows, "difference"].abs().max() < 0.05
     last = t.loc["implementers: shares add to"]
     assert not last["ok"] and abs(last["reproduced"] - 100.7) < 1e-9
+
+
+def test_bank_crm_study(tmp_path):
+    t = _run("01_bank_crm_study", tmp_path).set_index("figure")
+    assert t["ok"].all(), t[~t["ok"]]
+    assert t.loc["model 1 F", "reproduced_rounded"] == 29.31
+    assert t.loc["model 1 β orientation", "reproduced_rounded"] == 0.36
+    assert t.loc["model 2 R²", "reproduced_rounded"] == 0.46
+    assert t.loc["valid rate % (of issued)", "reproduced"] == pytest.approx(96.2)
+    assert 9.5 < t.loc["predictors implied by R², F, n", "reproduced"] < 10.5
+    assert t.loc["smallest loading (CFA)", "reproduced"] > 0.638 and t.loc["smallest α", "reproduced"] > 0.863
+
+
+@pytest.mark.parametrize("name", ["02_abc_visit_plan", "04_loyalty_zones", "05_value_indicator_system"])
+def test_sample_company_replications(tmp_path, name):
+    t = _run(name, tmp_path)
+    assert len(t) >= 4 and t["ok"].all(), t[~t["ok"]]

@@ -140,12 +140,13 @@ def test_harman_and_summary(hs):
 
 
 def test_heywood_case_warns():
+    # r_ab · r_ac / r_bc = 0.8 · 0.8 / 0.5 = 1.28: the one-factor solution needs λ_a² > 1
     rng = np.random.default_rng(0)
-    f = rng.standard_normal(300)
-    d = pd.DataFrame({"a": f + 0.01 * rng.standard_normal(300), "b": 0.3 * f + rng.standard_normal(300),
-                      "c": 0.3 * f + rng.standard_normal(300), "e": rng.standard_normal(300),
-                      "g": rng.standard_normal(300), "h": rng.standard_normal(300)})
-    with pytest.warns(StatWarning):
+    cov = np.array([[1, 0.8, 0.8], [0.8, 1, 0.5], [0.8, 0.5, 1]])
+    x = rng.multivariate_normal(np.zeros(3), cov, size=500)
+    g = rng.multivariate_normal(np.zeros(3), 0.5 * np.eye(3) + 0.5, size=500)
+    d = pd.DataFrame(np.column_stack([x, g]), columns=["a", "b", "c", "e", "g", "h"])
+    with pytest.warns(StatWarning, match=r"Heywood case .*\['a'\]"):
         v.cfa(d, {"F": ["a", "b", "c"], "G": ["e", "g", "h"]})
 
 

@@ -107,27 +107,48 @@ def fit_cfa(s: np.ndarray, n: int, assign: np.ndarray, m: int) -> dict:
     for k, (a, b) in enumerate(zip(*model.tri)):
         if a == b:
             lb[model.n_load + k] = 1e-8
-    res = optimize.minimize(f, theta0, jac=g, method="L-BFGS-B", bounds=list(zip(lb, [np.inf] * model.q)),
-                            options={"maxiter": 5000, "ftol": 1e-15, "gtol": 1e-10, "maxcor": 30})
-    theta = res.x
-    # polish with a few Fisher-scoring steps on the unconstrained problem (interior solutions)
-    for _ in range(20):
-        sig = model.sigma(theta)
-        inv = np.linalg.inv(sig)
-        d = model.dsigma(theta)
-        a = np.einsum("kij,jl->kil", d, inv)
-        info = np.einsum("kij,lji->kl", a, a)          # expected Hessian of F_ML
+
+    def info_of(theta):
+        inv = np.linalg.inv(model.sigma(theta))
+        a = np.einsum("kij,jl->kil", model.dsigma(theta), inv)
+        return np.einsum("kij,lji->kl", a, a)          # expected Hessian of F_ML
+
+    # Fisher scoring with step halving: every accepted step keeps Σ positive definite, the
+    # variances positive, and lowers F (the usual SEM estimation scheme)
+    theta = theta0
+    fcur = f(theta)
+    it = 0
+    for it in range(1, 1001):
         grad = g(theta)
+        # parameters held at their bound (a variance at zero: a Heywood case) stay there
+        free = ~((theta <= lb + 1e-12) & (grad > 0))
+        step = np.zeros_like(theta)
         try:
-            step = np.linalg.solve(info, grad)
+            step[free] = np.linalg.solve(info_of(theta)[np.ix_(free, free)], grad[free])
         except np.linalg.LinAlgError:
+            step[free] = grad[free]
+        alpha = 1.0
+        moved = False
+        while alpha > 1e-10:
+            cand = theta - alpha * step
+            cand = np.maximum(cand, lb)
+            fc = f(cand)
+            if np.isfinite(fc) and fc <= fcur + 1e-15:
+                moved = True
+                break
+            alpha /= 2
+        if not moved:
             break
-        new = theta - step
-        if np.any(new < lb):
+        change = np.max(np.abs(cand - theta))
+        theta, fcur = cand, fc
+        if change < 1e-11:
             break
-        theta = new
-        if np.max(np.abs(step)) < 1e-12:
-            break
+
+    class _Res:
+        success = True
+        nit = it
+
+    res = _Res()
     fmin = f(theta)
     sig = model.sigma(theta)
     inv = np.linalg.inv(sig)
@@ -138,7 +159,9 @@ def fit_cfa(s: np.ndarray, n: int, assign: np.ndarray, m: int) -> dict:
         vcov = np.linalg.inv(info)
     except np.linalg.LinAlgError:
         vcov = np.full((model.q, model.q), np.nan)
-    grad_norm = float(np.max(np.abs(g(theta))))
+    gfin = g(theta)
+    free = ~((theta <= lb + 1e-12) & (gfin > 0))
+    grad_norm = float(np.max(np.abs(gfin[free])))
     return {"theta": theta, "fmin": fmin, "vcov": vcov, "model": model, "sigma": sig,
             "converged": bool(res.success or grad_norm < 1e-6) and grad_norm < 1e-4, "grad_norm": grad_norm,
             "iterations": int(res.nit)}

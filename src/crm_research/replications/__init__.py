@@ -7,5 +7,6 @@
 
 from ._bank import BANK_STUDY_PUBLISHED, CONTROLS, bank_study
 from ._compare import compare_published
+from ._value_system import indicators as value_indicators
 
-__all__ = ["bank_study", "BANK_STUDY_PUBLISHED", "CONTROLS", "compare_published"]
+__all__ = ["bank_study", "BANK_STUDY_PUBLISHED", "CONTROLS", "compare_published", "value_indicators"]
