@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sys
+
 import nbformat as nbf
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_notebooks import build  # noqa: E402  (one notebook writer for both folders)
 
 OUT = Path(__file__).resolve().parents[1] / "notebooks" / "replications"
 
@@ -130,22 +135,6 @@ NOTEBOOKS["05_value_indicator_system"] = [
     ("md", "## Checks vs the method's own rules"),
     ("code", "rows = [('AHP consistency ratio', '< 0.1', ahp.cr), ('entropy weights add up to', '1.000', w_entropy.sum()),\n        ('AHP weights add up to', '1.000', ahp.weights.sum()), ('customers in the key quadrant', '> 0', (matrix['quadrant'] == 'key').sum())]\n" + SAVE.format(name="05_value_indicator_system")),
 ]
-
-
-def build(name: str, cells) -> nbf.NotebookNode:
-    nb = nbf.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    for i, (kind, src) in enumerate(cells):
-        if kind == "md":
-            cell = nbf.v4.new_markdown_cell(src)
-        else:
-            cell = nbf.v4.new_code_cell(src)
-            if kind == "params":
-                cell.metadata["tags"] = ["parameters"]
-        cell["id"] = f"{name[:2]}-{i:02d}"
-        nb.cells.append(cell)
-    return nb
 
 
 def main() -> None:

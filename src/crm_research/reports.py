@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._errors import DataError
+from .warehouse import sha256_file
 
 __all__ = ["check_parameters", "survey_file", "wave_comparison", "ReportContext", "ReportError", "render_reports", "render_period", "discover_periods", "pseudonymise",
            "suppress_small", "kpis", "write_index", "to_html"]
@@ -47,13 +48,17 @@ def pseudonymise(frame: pd.DataFrame, columns, *, salt: str | None = None, prefi
     key = (salt or os.environ.get("CRM_RESEARCH_SALT") or "crm_research-default-salt").encode()
     out = frame.copy()
     cols = [columns] if isinstance(columns, str) else list(columns)
+
+    def alias(values):
+        return [prefix + hmac.new(key, str(v).encode(), hashlib.sha256).hexdigest()[:10] for v in values]
+
     for c in cols:
         if c == "__index__":
-            out.index = [prefix + hmac.new(key, str(v).encode(), hashlib.sha256).hexdigest()[:10] for v in out.index]
+            out.index = alias(out.index)
             continue
         if c not in out.columns:
             raise DataError(f"pseudonymise: column {c!r} not found")
-        out[c] = [prefix + hmac.new(key, str(v).encode(), hashlib.sha256).hexdigest()[:10] for v in out[c]]
+        out[c] = alias(out[c])
     return out
 
 
@@ -267,14 +272,6 @@ def discover_periods(data_dir) -> list[str]:
     return sorted(periods)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _versions() -> dict:
     import importlib.metadata as md
 
@@ -356,7 +353,7 @@ def render_period(period: str, *, data: Path, notebooks: list[Path], out: Path, 
         q.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(tmp), str(q))
         raise
-    inputs = {p.name: _sha256(p) for p in sorted(data.iterdir()) if p.is_file()}
+    inputs = {p.name: sha256_file(p) for p in sorted(data.iterdir()) if p.is_file()}
     manifest = {"period": period, "parameters": {k: v for k, v in params.items() if k != "out_dir"},
                 "inputs_sha256": inputs, "versions": _versions(), "started": started.isoformat(),
                 "finished": _dt.datetime.now(_dt.timezone.utc).isoformat(), "notebooks": status}

@@ -90,7 +90,8 @@ def connect(path: Path | str = DEFAULT_PATH, *, read_only: bool = False):
     return duckdb.connect(str(path), read_only=read_only)
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file, read in 1 MiB chunks."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -208,7 +209,7 @@ def ingest(files, period: str, *, path: Path | str = DEFAULT_PATH, replace: bool
         dup = frame[id_col][frame[id_col].duplicated()]
         if len(dup):
             raise DataError(f"ingest: file {str(f)!r} repeats {id_col} {sorted(map(str, dup.unique()))[:10]}")
-        batch.setdefault(table, []).append((f, _sha256(f), frame))
+        batch.setdefault(table, []).append((f, sha256_file(f), frame))
     for table, entries in batch.items():
         id_col = TABLES[table][1]
         seen: dict[str, Path] = {}
