@@ -234,3 +234,27 @@ def test_bgnbd_bad_input():
         v.fit_bgnbd([1] * 12, [1, 50] + [1] * 10, [10] * 12)
     with pytest.raises(DataError, match=r"frequency is negative in row 0"):
         v.fit_bgnbd([-1] + [1] * 11, [0] * 12, [10] * 12)
+
+
+def test_lifecycle_stage_rules():
+    d = pd.DataFrame({"c": ["new", "lost", "up", "up", "down", "down", "flat", "flat"],
+                      "x": [5.0, 5.0, 10.0, 30.0, 30.0, 10.0, 10.0, 10.0],
+                      "d": ["2026-06-01", "2025-06-01", "2025-10-01", "2026-05-01", "2025-10-01", "2026-05-01",
+                            "2025-10-01", "2026-05-01"]})
+    st = v.lifecycle_stage(d, customer="c", date="d", amount="x", as_of="2026-06-30")
+    assert st["stage"].to_dict() == {"down": "decline", "flat": "maturity", "lost": "lost", "new": "acquisition", "up": "growth"}
+    assert st.loc["up", "stage_zh"] == "成长期"
+
+
+def test_share_of_wallet_and_indices():
+    sow = v.share_of_wallet(pd.Series({"a": 50.0, "b": 10.0, "c": 5.0}), pd.Series({"a": 100.0, "b": np.nan, "c": 20.0}))
+    assert sow.to_dict() == {"a": 0.5, "c": 0.25} and sow.attrs["excluded"] == 1
+    with pytest.raises(DataError, match=r"exceeds the stated total for customers \['a'\]"):
+        v.share_of_wallet(pd.Series({"a": 150.0}), pd.Series({"a": 100.0}))
+    d = pd.DataFrame({"c": ["a", "a", "b", "b"], "x": [100.0, 150.0, 100.0, 50.0],
+                      "d": ["2025-03-01", "2026-03-01", "2025-03-01", "2026-03-01"]})
+    di = v.development_index(d, customer="c", date="d", amount="x", as_of="2026-06-30")
+    assert di.attrs["firm_growth"] == 0.0
+    assert_allclose(di["development_index"].to_numpy(), [150.0, 50.0])
+    bi = v.benefit_index(pd.DataFrame({"total_value": [5.0, 3.0, 1.0], "total_cost": [1.0, 3.0, 5.0]}))
+    assert bi.tolist() == [100.0, 50.0, 0.0]

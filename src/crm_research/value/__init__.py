@@ -11,9 +11,11 @@ from ._clv import BGNBDResult, GammaGammaResult, clv, fit_bgnbd, fit_gamma_gamma
 from ._composite import (AHPResult, ahp_weights, composite_value, delivered_value, entropy_weights, normalise,
                          value_matrix)
 from ._credit import credit_grades, receivables_ageing
+from ._lifecycle import benefit_index, development_index, lifecycle_stage, share_of_wallet
 from ._rfm import SEGMENTS, rfm
 
 __all__ = ["abc", "abc_summary", "visit_plan", "abc_migration", "whale_curve", "WhaleResult", "rfm", "SEGMENTS",
            "fit_bgnbd", "fit_gamma_gamma", "BGNBDResult", "GammaGammaResult", "summary_from_transactions", "clv",
            "churn_warning", "warning_precision_recall", "normalise", "entropy_weights", "ahp_weights", "AHPResult",
-           "composite_value", "value_matrix", "delivered_value", "receivables_ageing", "credit_grades"]
+           "composite_value", "value_matrix", "delivered_value", "receivables_ageing", "credit_grades",
+           "lifecycle_stage", "share_of_wallet", "development_index", "benefit_index"]
