@@ -258,3 +258,31 @@ def test_share_of_wallet_and_indices():
     assert_allclose(di["development_index"].to_numpy(), [150.0, 50.0])
     bi = v.benefit_index(pd.DataFrame({"total_value": [5.0, 3.0, 1.0], "total_cost": [1.0, 3.0, 5.0]}))
     assert bi.tolist() == [100.0, 50.0, 0.0]
+
+
+def test_clv_models_agree_with_lifetimes_side_by_side():
+    import json
+
+    ref = json.loads((ROOT / "tests" / "reference" / "value" / "lifetimes_reference.json").read_text())
+    cd = pd.read_csv(ROOT / "tests" / "data" / "cdnow_summary.csv")
+    b = v.fit_bgnbd(cd["x"], cd["t_x"], cd["T"])
+    assert_allclose([b.r, b.alpha, b.a, b.b], [ref["cdnow_bgnbd"][k] for k in ("r", "alpha", "a", "b")], rtol=1e-4)
+    sm = pd.read_csv(ROOT / "tests" / "reference" / "value" / "sample_summary_D.csv")
+    b = v.fit_bgnbd(sm["frequency"], sm["recency"], sm["T"])
+    assert_allclose([b.r, b.alpha, b.a, b.b], [ref["sample_bgnbd"][k] for k in ("r", "alpha", "a", "b")], rtol=1e-3)
+    g = v.fit_gamma_gamma(sm["frequency"], sm["monetary_value"])
+    assert_allclose([g.p, g.q, g.gamma], [ref["sample_gg"][k] for k in ("p", "q", "v")], rtol=1e-3)
+
+
+def test_gamma_gamma_usable_where_lifetimes_fails():
+    import json
+
+    ref = json.loads((ROOT / "tests" / "reference" / "value" / "lifetimes_reference.json").read_text())
+    assert ref["tiny_gg_lifetimes"] == "ConvergenceError"
+    f = np.array([1, 1, 2, 1, 3, 1, 1, 2, 1, 1])
+    m = np.array([10, 10.5, 10.2, 9.9, 10.1, 10, 10, 10.3, 9.8, 10.0])
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        g = v.fit_gamma_gamma(f, m)
+    assert np.isfinite([g.p, g.q, g.gamma]).all()
+    assert_allclose(g.expected_spend(f, m).mean(), m.mean(), rtol=0.01)
