@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -155,3 +157,25 @@ def test_cli_ingest_and_status(tmp_path, capsys):
     assert main(["warehouse", "status", "--warehouse", str(db)]) == 0
     out = capsys.readouterr().out.split()
     assert out[:4] == ["period", "table", "files", "rows"] and "2026Q3" in out and "shipments" in out
+
+
+def test_load_table_prefers_the_warehouse(tmp_path):
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    ship = pd.read_csv(sample / "shipments.csv", dtype={"customer_id": str})
+    data = tmp_path / "firm"
+    data.mkdir()
+    ship.to_csv(data / "shipments.csv", index=False)
+    # without a warehouse: the CSV
+    assert len(warehouse.load_table(data, "shipments")) == len(ship)
+    # with one: what was ingested, period by period
+    for q in ("2025Q1", "2025Q2"):
+        per = warehouse.parse_period(q)
+        part = ship[per.contains(ship["ship_date"])]
+        part.to_csv(tmp_path / f"shipments_{q}.csv", index=False)
+        warehouse.ingest([tmp_path / f"shipments_{q}.csv"], q, path=data / "warehouse.duckdb")
+    got = warehouse.load_table(data, "shipments")
+    want = ship[ship["ship_date"] < "2025-07-01"].reset_index(drop=True)
+    assert list(got.columns) == list(want.columns)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    with pytest.raises(DataError, match=r"name='survey' is not one of"):
+        warehouse.load_table(data, "survey")

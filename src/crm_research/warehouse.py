@@ -22,7 +22,7 @@ from . import __version__
 from ._errors import DataError
 from ._validation import format_rows
 
-__all__ = ["ingest", "status", "read_table", "Period", "parse_period", "TABLES", "SCHEMA_VERSION",
+__all__ = ["ingest", "status", "load_table", "read_table", "Period", "parse_period", "TABLES", "SCHEMA_VERSION",
            "DEFAULT_PATH", "connect"]
 
 #: bump when the warehouse layout changes; a file written by a newer version is refused
@@ -280,8 +280,33 @@ def status(path: Path | str = DEFAULT_PATH) -> pd.DataFrame:
     _check_version_read_only(path)
     con = connect(path, read_only=True)
     try:
-        return con.execute("SELECT period, tbl AS \"table\", count(*) AS files, sum(n_rows) AS rows, "
+        return con.execute("SELECT period, tbl AS \"table\", count(*) AS files, CAST(sum(n_rows) AS BIGINT) AS rows, "
                            "string_agg(file, '; ' ORDER BY load_id) AS sources, max(loaded_at) AS last_loaded "
                            "FROM _crm_loads GROUP BY period, tbl ORDER BY period, tbl").df()
     finally:
         con.close()
+
+
+def load_table(data_dir, name: str, *, warehouse=None) -> pd.DataFrame:
+    """Table ``name`` (shipments, invoices, payments, complaints, customers) for the analyses: from
+    the warehouse when it exists (``warehouse`` or ``<data_dir>/warehouse.duckdb``; every period
+    loaded so far, bookkeeping columns dropped), otherwise from ``<data_dir>/<name>.csv``."""
+    if name not in TABLES or name == "survey":
+        raise DataError(f"load_table: name={name!r} is not one of {[t for t in TABLES if t != 'survey']}")
+    data_dir = Path(data_dir)
+    wh = Path(warehouse) if warehouse else data_dir / "warehouse.duckdb"
+    if wh.exists():
+        _check_version_read_only(wh)
+        con = connect(wh, read_only=True)
+        try:
+            has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0]
+            if has:
+                frame = con.execute(f'SELECT * EXCLUDE (_load_id, _period) FROM "{name}"').df()
+                date_col, id_col, _ = TABLES[name]
+                return frame.sort_values(id_col, kind="mergesort").reset_index(drop=True)
+        finally:
+            con.close()
+    path = data_dir / f"{name}.csv"
+    if not path.exists():
+        raise DataError(f"load_table: no warehouse table {name!r} and no file {str(path)!r}")
+    return read_table(path)
