@@ -129,3 +129,21 @@ def test_wave_comparison_matches_scipy():
     b = pd.DataFrame({"sat": [2.0, 3.0, 3.5, 3.0, 2.5, 3.0]})
     w = wave_comparison(a, b)
     assert abs(w.loc["sat", "p"] - stats.ttest_ind(a["sat"], b["sat"], equal_var=False).pvalue) < 1e-12
+
+
+def test_hung_kernel_is_timed_out_retried_and_quarantined(tmp_path):
+    import nbformat as nbf
+
+    from crm_research.reports import ReportError, render_period
+
+    nb = nbf.v4.new_notebook()
+    params = nbf.v4.new_code_cell('data_dir = ""\nperiod = ""\nlang = "zh"\nout_dir = ""')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbf.v4.new_code_cell("import time\ntime.sleep(60)")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "hang.ipynb"
+    nbf.write(nb, path)
+    with pytest.raises(ReportError, match=r"notebook hang.ipynb: the kernel failed twice \(CellTimeoutError"):
+        render_period("2026Q1", data=SAMPLE, notebooks=[path], out=tmp_path / "out", timeout=2)
+    assert not (tmp_path / "out" / "2026Q1").exists()
+    assert len(list((tmp_path / "out" / "_quarantine").iterdir())) == 1
