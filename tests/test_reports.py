@@ -147,3 +147,20 @@ def test_hung_kernel_is_timed_out_retried_and_quarantined(tmp_path):
         render_period("2026Q1", data=SAMPLE, notebooks=[path], out=tmp_path / "out", timeout=2)
     assert not (tmp_path / "out" / "2026Q1").exists()
     assert len(list((tmp_path / "out" / "_quarantine").iterdir())) == 1
+
+
+def test_report_on_spark_gives_the_same_tables(rendered, tmp_path):
+    import shutil as sh
+
+    pytest.importorskip("pyspark")
+    if sh.which("java") is None:
+        pytest.skip("Spark needs Java")
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    sh.copy(ROOT / "notebooks" / "30_customer_value.ipynb", nbs)
+    assert main(["report", "--period", PERIOD, "--data", str(SAMPLE), "--notebooks", str(nbs), "--out",
+                 str(tmp_path / "o"), "--lang", "en", "--engine", "spark", "--spark-master", "local[1]"]) == 0
+    for t in ("abc_mix", "rfm_segments", "churn_warnings", "ageing", "credit_grades"):
+        a = (tmp_path / "o" / PERIOD / "tables" / f"{t}.csv").read_bytes()
+        b = (rendered / PERIOD / "tables" / f"{t}.csv").read_bytes()
+        assert a == b, t

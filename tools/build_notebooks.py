@@ -14,7 +14,9 @@ OUT = Path(__file__).resolve().parents[1] / "notebooks"
 PARAMS = '''data_dir: str = "../data/sample"  # folder with the firm's files (shipments.csv, survey_<quarter>.csv, ...)
 period: str = "2026Q3"  # the reporting period: a quarter (2026Q3) or a month (2026-09)
 lang: str = "zh"  # zh or en: language of titles and tables
-out_dir: str = ""  # set by `crm-research report`; leave empty when working interactively'''
+out_dir: str = ""  # set by `crm-research report`; leave empty when working interactively
+engine: str = "duckdb"  # duckdb (embedded) or spark: where the transaction-level SQL runs
+spark_master: str = ""  # with engine="spark": local[2], spark://host:7077 or yarn'''
 
 CHECK = '''import warnings
 from pathlib import Path
@@ -24,6 +26,7 @@ from crm_research import reports
 from crm_research.labels import label
 reports.check_parameters(data_dir=data_dir, period=period, lang=lang)
 ctx = reports.ReportContext(out_dir, lang)
+sql_engine = reports.sql_engine(engine, spark_master)
 data = Path(data_dir)'''
 
 SURVEY_LOAD = '''from crm_research.survey import load_survey
@@ -73,17 +76,17 @@ NOTEBOOKS = {
         ("code", CHECK),
         ("code", "from crm_research import value\nfrom crm_research.warehouse import parse_period\nper = parse_period(period)\nfrom crm_research.warehouse import load_table\nship = load_table(data, 'shipments')\nship = ship[pd.to_datetime(ship['ship_date']) < pd.Timestamp(per.end)]\nin_period = ship[per.contains(ship['ship_date'])]\nas_of = (pd.Timestamp(per.end) - pd.Timedelta(days=1)).date().isoformat()"),
         ("md", "## ABC classification · ABC 分类"),
-        ("code", "from crm_research.plots.value import pareto_chart, whale_chart\nclasses = value.abc(in_period, customer='customer_id', amount='revenue')\nctx.figure(pareto_chart(classes, lang=lang), 'pareto')\nctx.table(value.abc_summary(classes), 'abc_mix', 'ABC mix' if lang == 'en' else 'ABC 分类结构')"),
+        ("code", "from crm_research.plots.value import pareto_chart, whale_chart\nclasses = value.abc(in_period, customer='customer_id', amount='revenue', engine=sql_engine)\nctx.figure(pareto_chart(classes, lang=lang), 'pareto')\nctx.table(value.abc_summary(classes), 'abc_mix', 'ABC mix' if lang == 'en' else 'ABC 分类结构')"),
         ("md", "## Whale curve · 鲸鱼曲线"),
-        ("code", "whale = value.whale_curve(in_period, customer='customer_id', revenue='revenue', cost='cost')\nctx.figure(whale_chart(whale, lang=lang), 'whale')\nprint(whale.verdict_zh if lang == 'zh' else whale.verdict_en)"),
+        ("code", "whale = value.whale_curve(in_period, customer='customer_id', revenue='revenue', cost='cost', engine=sql_engine)\nctx.figure(whale_chart(whale, lang=lang), 'whale')\nprint(whale.verdict_zh if lang == 'zh' else whale.verdict_en)"),
         ("md", "## RFM segments · RFM 客户细分"),
-        ("code", "seg = value.rfm(ship, customer='customer_id', date='ship_date', amount='revenue', as_of=as_of)\nctx.table(reports.suppress_small(seg.groupby('segment').agg(n=('monetary', 'size'), monetary=('monetary', 'mean')), 'n'), 'rfm_segments', 'RFM segments' if lang == 'en' else 'RFM 细分')"),
+        ("code", "seg = value.rfm(ship, customer='customer_id', date='ship_date', amount='revenue', as_of=as_of, engine=sql_engine)\nctx.table(reports.suppress_small(seg.groupby('segment').agg(n=('monetary', 'size'), monetary=('monetary', 'mean')), 'n'), 'rfm_segments', 'RFM segments' if lang == 'en' else 'RFM 细分')"),
         ("md", "## Lifetime value · 客户终身价值"),
         ("code", "summ = value.summary_from_transactions(ship, customer='customer_id', date='ship_date', amount='revenue', as_of=as_of, freq='W')\nwith warnings.catch_warnings():\n    warnings.simplefilter('ignore', crm_research.StatWarning)\n    bg = value.fit_bgnbd(summ['frequency'], summ['recency'], summ['T'])\n    gg = value.fit_gamma_gamma(summ['frequency'], summ['monetary_value'])\nclv = value.clv(bg, gg, summ, periods=12, period_length=4.345)\nctx.table(reports.pseudonymise(clv.sort_values(ascending=False).head(10).to_frame(), '__index__'), 'clv_top10', 'Top 10 by CLV' if lang == 'en' else '终身价值前 10 名')"),
         ("md", "## Churn warnings · 流失预警"),
-        ("code", "warn = value.churn_warning(ship, customer='customer_id', date='ship_date', amount='revenue', as_of=as_of)\nflagged = warn[warn['flag']].head(10)[['reason_zh' if lang == 'zh' else 'reason_en', 'value_at_risk']]\nctx.headline('churn_flags', int(warn['flag'].sum()), 'Churn warnings' if lang == 'en' else '流失预警客户数')\nctx.table(reports.pseudonymise(flagged, '__index__'), 'churn_warnings', 'Churn warnings' if lang == 'en' else '流失预警')"),
+        ("code", "warn = value.churn_warning(ship, customer='customer_id', date='ship_date', amount='revenue', as_of=as_of, engine=sql_engine)\nflagged = warn[warn['flag']].head(10)[['reason_zh' if lang == 'zh' else 'reason_en', 'value_at_risk']]\nctx.headline('churn_flags', int(warn['flag'].sum()), 'Churn warnings' if lang == 'en' else '流失预警客户数')\nctx.table(reports.pseudonymise(flagged, '__index__'), 'churn_warnings', 'Churn warnings' if lang == 'en' else '流失预警')"),
         ("md", "## Receivables and credit · 应收账款与信用"),
-        ("code", "inv, pay = load_table(data, 'invoices'), load_table(data, 'payments')\ninv = inv[pd.to_datetime(inv['issue_date']) <= pd.Timestamp(as_of)]\npay = pay[pd.to_datetime(pay['pay_date']) <= pd.Timestamp(as_of)]\nageing = value.receivables_ageing(inv, pay, as_of=as_of)\ngrades = value.credit_grades(ageing)\nctx.table(ageing[['d0_30', 'd31_60', 'd61_90', 'd90_plus']].sum().to_frame('amount'), 'ageing', 'Receivables ageing' if lang == 'en' else '应收账款账龄')"),
+        ("code", "inv, pay = load_table(data, 'invoices'), load_table(data, 'payments')\ninv = inv[pd.to_datetime(inv['issue_date']) <= pd.Timestamp(as_of)]\npay = pay[pd.to_datetime(pay['pay_date']) <= pd.Timestamp(as_of)]\nageing = value.receivables_ageing(inv, pay, as_of=as_of, engine=sql_engine)\ngrades = value.credit_grades(ageing)\nctx.table(ageing[['d0_30', 'd31_60', 'd61_90', 'd90_plus']].sum().to_frame('amount'), 'ageing', 'Receivables ageing' if lang == 'en' else '应收账款账龄')"),
         ("code", "ctx.table(grades.value_counts().sort_index().to_frame('customers'), 'credit_grades', 'Credit grades' if lang == 'en' else '信用等级')"),
     ],
     "40_management_report": [
@@ -96,7 +99,7 @@ NOTEBOOKS = {
         ("md", "## Survey changes · 满意度调查变化（显著性检验）"),
         ("code", "from crm_research.survey import load_survey\ncur, prev = reports.survey_file(data, period), reports.survey_file(data, per.previous().label if 'Q' in per.label else period)\nif cur is not None and prev is not None and cur != prev:\n    sc = [load_survey(f, 'logistics_csl') for f in (cur, prev)]\n    comp = reports.wave_comparison(*[s.scores().loc[s.screen(min_duration=120).kept.index] for s in sc])\n    display(ctx.table(comp, 'survey_changes', 'Survey changes' if lang == 'en' else '满意度变化'))\nelse:\n    print('no earlier wave to compare with' if lang == 'en' else '无可比较的上一期调查')"),
         ("md", "## ABC mix and migration · ABC 结构与客户等级迁移"),
-        ("code", "now = value.abc(ship[per.contains(ship['ship_date'])], customer='customer_id', amount='revenue')\nbefore = value.abc(ship[per.previous().contains(ship['ship_date'])], customer='customer_id', amount='revenue')\nmig = value.abc_migration(before, now)\nctx.table(mig, 'abc_migration', 'ABC migration' if lang == 'en' else 'ABC 等级迁移')"),
+        ("code", "now = value.abc(ship[per.contains(ship['ship_date'])], customer='customer_id', amount='revenue', engine=sql_engine)\nbefore = value.abc(ship[per.previous().contains(ship['ship_date'])], customer='customer_id', amount='revenue', engine=sql_engine)\nmig = value.abc_migration(before, now)\nctx.table(mig, 'abc_migration', 'ABC migration' if lang == 'en' else 'ABC 等级迁移')"),
     ],
 }
 

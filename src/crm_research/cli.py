@@ -23,6 +23,9 @@ def _build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default="reports", help="output folder")
     r.add_argument("--lang", default="zh", choices=["zh", "en"])
     r.add_argument("--workers", type=int, default=1)
+    r.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"],
+                   help="where the transaction-level SQL runs (spark needs pyspark and Java 17+)")
+    r.add_argument("--spark-master", default="", help="with --engine spark: local[2], spark://host:7077, yarn")
     _add_warehouse_commands(sub)
     return p
 
@@ -46,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 
             render_reports(period=args.period, all_periods=args.all, data=Path(args.data),
                            notebooks=Path(args.notebooks), out=Path(args.out), lang=args.lang,
-                           workers=args.workers)
+                           workers=args.workers, engine=args.engine, spark_master=args.spark_master)
         elif args.command == "ingest":
             from .warehouse import ingest
 

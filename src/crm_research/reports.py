@@ -178,6 +178,16 @@ def check_parameters(*, data_dir: str, period: str, lang: str) -> None:
     parse_period(period)
 
 
+def sql_engine(engine: str = "duckdb", spark_master: str = ""):
+    """The engine notebooks pass to the value functions: None (a fresh embedded DuckDB per call)
+    for ``"duckdb"``, or one shared Spark session for ``"spark"``."""
+    if engine == "duckdb":
+        return None
+    from .engines import get_engine
+
+    return get_engine(engine, spark_master=spark_master or None)
+
+
 def survey_file(data_dir, period: str) -> Path | None:
     """The survey wave file of the quarter containing ``period`` (survey_<quarter>.csv), if any."""
     from .warehouse import parse_period
@@ -395,7 +405,8 @@ def _render_one(args):
 
 
 def render_reports(*, period: str | None, all_periods: bool, data: Path, notebooks: Path, out: Path,
-                   lang: str = "zh", workers: int = 1, timeout: int = 600) -> list[Path]:
+                   lang: str = "zh", workers: int = 1, timeout: int = 600, engine: str = "duckdb",
+                   spark_master: str = "") -> list[Path]:
     """Render the top-level notebooks of ``notebooks`` for one period or all of them."""
     from .warehouse import parse_period
 
@@ -405,7 +416,10 @@ def render_reports(*, period: str | None, all_periods: bool, data: Path, noteboo
     if not Path(data).is_dir():
         raise DataError(f"report: data folder {str(data)!r} not found")
     periods = discover_periods(data) if (all_periods or not period) else [parse_period(period).label]
-    kw = {"data": Path(data), "notebooks": nbs, "out": Path(out), "lang": lang, "timeout": timeout}
+    if engine not in ("duckdb", "spark"):
+        raise DataError(f"report: --engine {engine!r} is not one of ['duckdb', 'spark']")
+    kw = {"data": Path(data), "notebooks": nbs, "out": Path(out), "lang": lang, "timeout": timeout,
+          "extra": {"engine": engine, "spark_master": spark_master}}
     done = []
     try:
         from tqdm.auto import tqdm
