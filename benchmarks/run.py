@@ -203,7 +203,50 @@ def bench_reports(quick):
                         "notebooks_per_period": len(list((ROOT / "notebooks").glob("*.ipynb")))}}
 
 
-BENCHES = {"reliability": bench_reliability, "mediation": bench_mediation, "pls": bench_pls, "value": bench_value,
+def _child(code: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", code + "\nimport json, resource; print(json.dumps({'seconds': el, "
+                          "'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))"],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_warehouse(quick):
+    """Ingest of one quarter's shipments into the DuckDB warehouse, the value SQL on DuckDB, and the
+    same SQL on local Spark on a smaller slice (to show where Spark's start-up cost stops mattering)."""
+    n = 1_000_000 if quick else 10_000_000
+    k = n // 50
+    slice_n = n // 10
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        rng = np.random.default_rng(0)
+        s = pd.DataFrame({"shipment_id": np.arange(n).astype(str), "customer_id": rng.integers(0, k, n).astype(str),
+                          "ship_date": (pd.Timestamp("2026-07-01") + pd.to_timedelta(rng.integers(0, 92, n), unit="D")).strftime("%Y-%m-%d"),
+                          "revenue": np.round(rng.lognormal(5, 1, n), 2)})
+        s["cost"] = np.round(s["revenue"] * 0.85, 2)
+        s.to_csv(tmp / "shipments_2026Q3.csv", index=False)
+        s.iloc[:slice_n].to_parquet(tmp / "slice.parquet")
+        del s
+        ingest = _child(f"import time\nfrom crm_research import warehouse\nt = time.perf_counter()\n"
+                        f"warehouse.ingest([{str(tmp / 'shipments_2026Q3.csv')!r}], '2026Q3', path={str(tmp / 'w.duckdb')!r})\n"
+                        f"el = time.perf_counter() - t")
+        sql = ("from crm_research import value\nimport pandas as pd, time\ns = pd.read_parquet({src!r})\n{eng}\n"
+               "t = time.perf_counter()\nvalue.abc(s, customer='customer_id', amount='revenue', engine=e)\n"
+               "value.rfm(s, customer='customer_id', date='ship_date', amount='revenue', as_of='2026-09-30', engine=e)\n"
+               "el = time.perf_counter() - t")
+        duck_slice = _child(sql.format(src=str(tmp / "slice.parquet"), eng="e = None"))
+        spark_slice = None
+        if shutil.which("java"):
+            try:
+                spark_slice = _child(sql.format(src=str(tmp / "slice.parquet"),
+                                                eng="from crm_research.engines import SparkEngine\ne = SparkEngine('local[2]')"))
+            except subprocess.CalledProcessError:
+                spark_slice = None
+    return {"warehouse": {"ingest_rows": n, "ingest": ingest, "slice_rows": slice_n, "duckdb_abc_rfm_slice": duck_slice,
+                          "spark_local_abc_rfm_slice": spark_slice,
+                          "note": "Spark's peak_mb is the Python driver only; the JVM runs in its own process"}}
+
+
+BENCHES = {"warehouse": bench_warehouse, "reliability": bench_reliability, "mediation": bench_mediation, "pls": bench_pls, "value": bench_value,
            "reports": bench_reports}
 
 

@@ -40,7 +40,8 @@ def test_every_notebook_rendered_with_files(rendered):
         assert (folder / nb.name).exists() and (folder / nb.with_suffix(".html").name).exists()
         html = (folder / nb.with_suffix(".html").name).read_text(encoding="utf-8")
         assert "class='toc'" in html and "<pre" not in html.split("class='toc'")[0]
-    for table in ("reliability", "cfa_fit", "pls_paths", "abc_mix", "kpis", "hierarchical_steps"):
+    for table in ("reliability", "cfa_fit", "pls_paths", "abc_mix", "kpis", "hierarchical_steps", "csi_trend", "drivers",
+                  "top_churn_warnings", "receivables"):
         assert (folder / "tables" / f"{table}.csv").exists() and (folder / "tables" / f"{table}.xlsx").exists()
     for fig in ("pareto", "whale", "ipma", "loyalty_curve"):
         assert (folder / "figures" / f"{fig}.png").exists() and (folder / "figures" / f"{fig}.svg").exists()

@@ -16,7 +16,7 @@ period: str = "2026Q3"  # the reporting period: a quarter (2026Q3) or a month (2
 lang: str = "zh"  # zh or en: language of titles and tables
 out_dir: str = ""  # set by `crm-research report`; leave empty when working interactively
 engine: str = "duckdb"  # duckdb (embedded) or spark: where the transaction-level SQL runs
-spark_master: str = ""  # with engine="spark": local[2], spark://host:7077 or yarn'''
+spark_master: str = ""  # Spark master URL when engine is spark (local[2], yarn or a spark URL)'''
 
 CHECK = '''import warnings
 from pathlib import Path
@@ -90,16 +90,22 @@ NOTEBOOKS = {
         ("code", "ctx.table(grades.value_counts().sort_index().to_frame('customers'), 'credit_grades', 'Credit grades' if lang == 'en' else '信用等级')"),
     ],
     "40_management_report": [
-        ("md", "# Management report · 管理报告\n\nThis period against the previous period and the same period a year before: service KPIs before, during and after the sale, survey changes tested for significance, the ABC mix and its migration."),
+        ("md", "# Management report · 管理报告\n\nThis period against the previous period and the same period a year before: the satisfaction index and its drivers, service KPIs before, during and after the sale, survey changes tested for significance, the ABC mix and its migration, the whale curve, the top churn warnings and receivables ageing."),
         ("params", PARAMS),
         ("code", CHECK),
         ("code", "from crm_research import value\nfrom crm_research.warehouse import parse_period\nper = parse_period(period)\nfrom crm_research.warehouse import load_table\nship = load_table(data, 'shipments')\ncomplaints = load_table(data, 'complaints')"),
+        ("md", "## Satisfaction index and drivers · 满意度指数及其驱动因素"),
+        ("code", "indices, pls = reports.satisfaction_indices(data, period)\nctx.headline('csi', round(float(indices.loc['satisfaction', 'current']), 1), 'CSI (0–100)' if lang == 'en' else '满意度指数')\nctx.table(indices.loc[['satisfaction', 'loyalty_conative', 'value']], 'csi_trend', 'Indices: this period, previous, a year before' if lang == 'en' else '指数：本期、上期、去年同期')"),
+        ("code", "from crm_research.models import importance_performance\nctx.table(importance_performance(pls, 'satisfaction'), 'drivers', 'Drivers of satisfaction' if lang == 'en' else '满意度驱动因素')"),
         ("md", "## Service KPIs · 服务绩效指标（售前、售中、售后）"),
         ("code", "k = reports.kpis(ship, complaints, period)\nctx.headline('on_time', round(float(k.loc['on_time_rate', 'current']) * 100, 1), 'On-time %' if lang == 'en' else '准时率 %')\nctx.table(k, 'kpis', 'Service KPIs' if lang == 'en' else '服务绩效指标')"),
         ("md", "## Survey changes · 满意度调查变化（显著性检验）"),
         ("code", "from crm_research.survey import load_survey\ncur, prev = reports.survey_file(data, period), reports.survey_file(data, per.previous().label if 'Q' in per.label else period)\nif cur is not None and prev is not None and cur != prev:\n    sc = [load_survey(f, 'logistics_csl') for f in (cur, prev)]\n    comp = reports.wave_comparison(*[s.scores().loc[s.screen(min_duration=120).kept.index] for s in sc])\n    display(ctx.table(comp, 'survey_changes', 'Survey changes' if lang == 'en' else '满意度变化'))\nelse:\n    print('no earlier wave to compare with' if lang == 'en' else '无可比较的上一期调查')"),
         ("md", "## ABC mix and migration · ABC 结构与客户等级迁移"),
-        ("code", "now = value.abc(ship[per.contains(ship['ship_date'])], customer='customer_id', amount='revenue', engine=sql_engine)\nbefore = value.abc(ship[per.previous().contains(ship['ship_date'])], customer='customer_id', amount='revenue', engine=sql_engine)\nmig = value.abc_migration(before, now)\nctx.table(mig, 'abc_migration', 'ABC migration' if lang == 'en' else 'ABC 等级迁移')"),
+        ("code", "now = value.abc(ship[per.contains(ship['ship_date'])], customer='customer_id', amount='revenue', engine=sql_engine)\nbefore = value.abc(ship[per.previous().contains(ship['ship_date'])], customer='customer_id', amount='revenue', engine=sql_engine)\nmig = value.abc_migration(before, now)\nctx.table(value.abc_summary(now), 'abc_mix_period', 'ABC mix' if lang == 'en' else 'ABC 分类结构')\nctx.table(mig, 'abc_migration', 'ABC migration' if lang == 'en' else 'ABC 等级迁移')"),
+        ("md", "## Whale curve, churn warnings, receivables · 鲸鱼曲线、流失预警与应收账款"),
+        ("code", "in_period = ship[per.contains(ship['ship_date'])]\nwhale = value.whale_curve(in_period, customer='customer_id', revenue='revenue', cost='cost', engine=sql_engine)\nprint(whale.verdict_zh if lang == 'zh' else whale.verdict_en)\nhist = ship[pd.to_datetime(ship['ship_date']) < pd.Timestamp(per.end)]\nas_of = (pd.Timestamp(per.end) - pd.Timedelta(days=1)).date().isoformat()\nwarn = value.churn_warning(hist, customer='customer_id', date='ship_date', amount='revenue', as_of=as_of, engine=sql_engine)\ntop = warn[warn['flag']].head(5)[['reason_zh' if lang == 'zh' else 'reason_en', 'value_at_risk']]\nctx.table(reports.pseudonymise(top, '__index__'), 'top_churn_warnings', 'Top churn warnings' if lang == 'en' else '重点流失预警')"),
+        ("code", "inv, pay = load_table(data, 'invoices'), load_table(data, 'payments')\ninv = inv[pd.to_datetime(inv['issue_date']) <= pd.Timestamp(as_of)]\npay = pay[pd.to_datetime(pay['pay_date']) <= pd.Timestamp(as_of)]\nageing = value.receivables_ageing(inv, pay, as_of=as_of, engine=sql_engine)\nctx.table(ageing[['d0_30', 'd31_60', 'd61_90', 'd90_plus', 'overdue']].sum().to_frame('amount'), 'receivables', 'Receivables ageing' if lang == 'en' else '应收账款账龄')"),
     ],
 }
 

@@ -28,7 +28,7 @@ import pandas as pd
 from ._errors import DataError
 from .warehouse import sha256_file
 
-__all__ = ["check_parameters", "survey_file", "wave_comparison", "ReportContext", "ReportError", "render_reports", "render_period", "discover_periods", "pseudonymise",
+__all__ = ["check_parameters", "survey_file", "satisfaction_indices", "sql_engine", "wave_comparison", "ReportContext", "ReportError", "render_reports", "render_period", "discover_periods", "pseudonymise",
            "suppress_small", "kpis", "write_index", "to_html"]
 
 
@@ -196,6 +196,31 @@ def survey_file(data_dir, period: str) -> Path | None:
     quarter = f"{p.start.year}Q{(p.start.month - 1) // 3 + 1}"
     path = Path(data_dir) / f"survey_{quarter}.csv"
     return path if path.exists() else None
+
+
+def satisfaction_indices(data_dir, period: str, *, min_duration: float = 120) -> tuple[pd.DataFrame, object]:
+    """The 0–100 indices of the logistics model (PLS, as in the satisfaction-index notebook) for the
+    period's survey wave, the previous wave and the wave a year before, where they exist; also
+    returns the current wave's PLS result (for the importance–performance map)."""
+    from .models import logistics_model, pls_path
+    from .survey import load_survey
+    from .warehouse import parse_period
+
+    per = parse_period(period)
+    rows, current = {}, None
+    for key, p in (("current", per), ("previous", per.previous()), ("year_before", per.year_before())):
+        f = survey_file(data_dir, p.label)
+        if f is None or (key != "current" and f == survey_file(data_dir, period)):
+            continue
+        s = load_survey(f, "logistics_csl")
+        keyed = s.keyed().loc[s.screen(min_duration=min_duration).kept.index]
+        res = pls_path(keyed, *logistics_model(), scale=(s.instrument.scale_min, s.instrument.scale_max))
+        rows[key] = res.index
+        if key == "current":
+            current = res
+    if current is None:
+        raise DataError(f"satisfaction_indices: no survey wave for period {period} in {str(data_dir)!r}")
+    return pd.DataFrame(rows), current
 
 
 def wave_comparison(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
