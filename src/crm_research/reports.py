@@ -118,10 +118,14 @@ class ReportContext:
     def headline(self, key: str, value, label: str = ""):
         """Record a headline figure for reports/index.html."""
         if self.out:
+            import fcntl
+
             path = self.out / "headline.json"
-            data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-            data[key] = {"value": value, "label": label or key}
-            path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+            with open(self.out / ".headline.lock", "w") as lock:   # notebooks of a period run in parallel
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+                data[key] = {"value": value, "label": label or key}
+                path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
         return value
 
 
@@ -345,44 +349,57 @@ def to_html(ipynb: Path, html_path: Path) -> None:
     html_path.write_text(body, encoding="utf-8")
 
 
-def _execute(nb: Path, target: Path, params: dict, timeout: int, cwd: Path) -> None:
+def _execute(nb: Path, target: Path, params: dict, timeout: int) -> None:
+    # no cwd= here: papermill would chdir the whole process, which is not safe with notebooks
+    # running in parallel threads; every path handed to a notebook is absolute instead
     import papermill as pm
 
     pm.execute_notebook(str(nb), str(target), parameters=params, kernel_name="python3", progress_bar=False,
-                        execution_timeout=timeout, start_timeout=120, cwd=str(cwd))
+                        execution_timeout=timeout, start_timeout=120)
 
 
 def render_period(period: str, *, data: Path, notebooks: list[Path], out: Path, lang: str = "zh",
-                  timeout: int = 600, extra: dict | None = None) -> Path:
-    """Render every notebook for one period into ``out/<period>/`` (atomically)."""
+                  timeout: int = 600, extra: dict | None = None, parallel: int = 2) -> Path:
+    """Render every notebook for one period into ``out/<period>/`` (atomically), ``parallel`` at a time."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     final = out / period
+    notebooks = [Path(nb).resolve() for nb in notebooks]
     tmp = Path(tempfile.mkdtemp(prefix=f".{period}-", dir=out))
     started = _dt.datetime.now(_dt.timezone.utc)
     data = Path(data).resolve()
     params = {"data_dir": str(data), "period": period, "lang": lang, "out_dir": str(tmp), **(extra or {})}
     status = {}
-    try:
-        for nb in notebooks:
-            target = tmp / nb.name
-            for attempt in (1, 2):
-                try:
-                    _execute(nb, target, params, timeout, tmp)
-                    break
-                except PapermillExecutionError as exc:
+
+    def run_one(nb: Path) -> None:
+        target = tmp / nb.name
+        for attempt in (1, 2):
+            try:
+                _execute(nb, target, params, timeout)
+                break
+            except PapermillExecutionError as exc:
+                status[nb.name] = "failed"
+                raise ReportError(f"report {period}: notebook {nb.name} failed in cell {exc.cell_index} "
+                                  f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}") from None
+            except Exception as exc:  # dead or hung kernel: retry once
+                if attempt == 2:
                     status[nb.name] = "failed"
-                    raise ReportError(f"report {period}: notebook {nb.name} failed in cell {exc.cell_index} "
-                                      f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}") from None
-                except Exception as exc:  # dead or hung kernel: retry once
-                    if attempt == 2:
-                        status[nb.name] = "failed"
-                        raise ReportError(f"report {period}: notebook {nb.name}: the kernel failed twice "
-                                          f"({type(exc).__name__}: {exc})") from None
-            to_html(target, target.with_suffix(".html"))
-            status[nb.name] = "ok"
+                    raise ReportError(f"report {period}: notebook {nb.name}: the kernel failed twice "
+                                      f"({type(exc).__name__}: {exc})") from None
+        to_html(target, target.with_suffix(".html"))
+        status[nb.name] = "ok"
+
+    try:
+        # notebooks of one period are independent: run them two at a time (one kernel per core)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=max(1, min(parallel, len(notebooks)))) as pool:
+            for fut in [pool.submit(run_one, nb) for nb in notebooks]:
+                fut.result()
+        (tmp / ".headline.lock").unlink(missing_ok=True)
     except BaseException:
         q = out / "_quarantine" / f"{period}-{started.strftime('%Y%m%dT%H%M%S')}"
         q.parent.mkdir(parents=True, exist_ok=True)
@@ -435,7 +452,7 @@ def render_reports(*, period: str | None, all_periods: bool, data: Path, noteboo
     """Render the top-level notebooks of ``notebooks`` for one period or all of them."""
     from .warehouse import parse_period
 
-    nbs = sorted(Path(notebooks).glob("*.ipynb"))
+    nbs = sorted(Path(notebooks).resolve().glob("*.ipynb"))
     if not nbs:
         raise DataError(f"report: no notebooks (*.ipynb) found in folder {str(notebooks)!r}")
     if not Path(data).is_dir():
