@@ -165,3 +165,13 @@ def test_report_on_spark_gives_the_same_tables(rendered, tmp_path):
         a = (tmp_path / "o" / PERIOD / "tables" / f"{t}.csv").read_bytes()
         b = (rendered / PERIOD / "tables" / f"{t}.csv").read_bytes()
         assert a == b, t
+
+
+def test_first_period_without_history_renders(tmp_path):
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    shutil.copy(ROOT / "notebooks" / "40_management_report.ipynb", nbs)
+    assert main(["report", "--period", "2025Q1", "--data", str(SAMPLE), "--notebooks", str(nbs),
+                 "--out", str(tmp_path / "o"), "--lang", "en"]) == 0
+    assert (tmp_path / "o" / "2025Q1" / "tables" / "abc_mix_period.csv").exists()
+    assert not (tmp_path / "o" / "2025Q1" / "tables" / "abc_migration.csv").exists()

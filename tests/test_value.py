@@ -286,3 +286,8 @@ def test_gamma_gamma_usable_where_lifetimes_fails():
         g = v.fit_gamma_gamma(f, m)
     assert np.isfinite([g.p, g.q, g.gamma]).all()
     assert_allclose(g.expected_spend(f, m).mean(), m.mean(), rtol=0.01)
+
+
+def test_empty_table_is_named():
+    with pytest.raises(DataError, match=r"abc: the table has no rows"):
+        v.abc(pd.DataFrame({"c": [], "x": []}), customer="c", amount="x")

@@ -14,6 +14,8 @@ def transactions(data, func: str, *, customer: str, amount: str, date: str | Non
     frame = require_frame(data, func)
     cols = [customer, amount] + [c for c in (date, cost) if c]
     require_columns(frame, cols, func)
+    if frame.empty:
+        raise DataError(f"{func}: the table has no rows; expected one row per transaction or customer")
     out = pd.DataFrame({"customer": frame[customer]})
     for name, col in (("amount", amount), ("cost", cost)):
         if not col:
