@@ -116,7 +116,7 @@ def test_readme_starts_with_the_two_commands():
 @pytest.mark.parametrize("bad", ["nope", 3])
 def test_validation_helpers_name_parameter(bad):
     from crm_research import DataError
-    from crm_research._validation import require_choice
+    from crm_research._core.validation import require_choice
 
     with pytest.raises(DataError, match=r"f: method=.* is not one of \['a', 'b'\]"):
         require_choice(bad, ["a", "b"], "f", "method")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-from ._errors import DataError, StatWarning
+from ._core.errors import DataError, StatWarning
 
 __version__ = "0.1.0"
 

@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._errors import DataError
-from ._results import Result, result
+from ._core.errors import DataError
+from ._core.results import Result, result
 
 __all__ = [
     "AuditResult",

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ._errors import DataError
+from ._core.errors import DataError
 
 __all__ = ["main"]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._errors import DataError
+from ._core.errors import DataError
 
 __all__ = ["DuckDBEngine", "SparkEngine", "get_engine"]
 

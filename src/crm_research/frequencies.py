@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._errors import DataError
-from ._results import Result, result
-from ._validation import require_choice, require_probability
+from ._core.errors import DataError
+from ._core.results import Result, result
+from ._core.validation import require_choice, require_probability
 
 __all__ = ["proportion_ci", "frequency_table", "sample_size_for_margin", "ProportionCI"]
 

@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._bootstrap import resample_counts  # noqa: F401  (shared resampling scheme, used for docs)
-from ._errors import DataError, StatWarning
-from ._results import Result, result
-from ._validation import numeric_frame, require_choice, require_frame, require_positive_int
+from ._core.bootstrap import resample_counts  # noqa: F401  (shared resampling scheme, used for docs)
+from ._core.errors import DataError, StatWarning
+from ._core.results import Result, result
+from ._core.validation import numeric_frame, require_choice, require_frame, require_positive_int
 
 __all__ = ["pls_path", "PLSResult", "ecsi_model", "logistics_model", "importance_performance", "loyalty_curve",
            "LoyaltyCurveResult", "loyalty_stages"]
@@ -359,7 +359,7 @@ def loyalty_curve(data, satisfaction: str, loyalty: str, *, grid: int = 60, min_
     """
     func = "loyalty_curve"
     frame = require_frame(data, func)
-    from ._validation import require_columns
+    from ._core.validation import require_columns
 
     require_columns(frame, [satisfaction, loyalty], func)
     d = numeric_frame(frame, [satisfaction, loyalty], func).dropna()
@@ -421,7 +421,7 @@ def loyalty_stages(scores: pd.DataFrame, stages=("loyalty_cognitive", "loyalty_a
                                                  "loyalty_action")) -> pd.DataFrame:
     """Oliver's (1999) four loyalty stages as construct scores, with each respondent's highest
     stage reached (the last stage, in Oliver's order, whose score is at least 4 on a 5-point scale)."""
-    from ._validation import require_columns
+    from ._core.validation import require_columns
 
     require_columns(scores, list(stages), "loyalty_stages", "stage scores")
     out = scores[list(stages)].copy()

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._bootstrap import resample_counts
-from ._errors import DataError, StatWarning
-from ._results import Result, result
-from ._validation import (numeric_frame, require_columns, require_frame, require_positive_int,
+from ._core.bootstrap import resample_counts
+from ._core.errors import DataError, StatWarning
+from ._core.results import Result, result
+from ._core.validation import (numeric_frame, require_columns, require_frame, require_positive_int,
                           require_probability)
 
 __all__ = ["describe", "correlation_table", "ols", "hierarchical", "ordinal_logit", "mediation", "moderation",
@@ -105,7 +105,7 @@ def correlation_table(data, columns=None, *, method: str = "pearson", sqrt_ave=N
     StatWarning: the source documents treat them as too similar to be separate constructs.
     The numbers are in ``attrs['r']`` and ``attrs['p']``.
     """
-    from .tables import stars
+    from .present.table import stars
 
     func = "correlation_table"
     frame = require_frame(data, func)

@@ -29,11 +29,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._bootstrap import resample_counts
-from ._errors import DataError, StatWarning
+from ._core.bootstrap import resample_counts
+from ._core.errors import DataError, StatWarning
 from ._factor import ml_one_factor, smc
-from ._results import Result, result
-from ._validation import numeric_frame, require_choice, require_frame, require_positive_int, require_probability
+from ._core.results import Result, result
+from ._core.validation import numeric_frame, require_choice, require_frame, require_positive_int, require_probability
 
 __all__ = ["cronbach_alpha", "item_analysis", "omega", "split_half", "guttman_lambda6",
            "reliability_table", "AlphaResult", "OmegaResult", "SplitHalfResult"]

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._errors import DataError
+from ._core.errors import DataError
 from .warehouse import sha256_file
 
 __all__ = ["check_parameters", "survey_file", "satisfaction_indices", "sql_engine", "wave_comparison", "ReportContext", "ReportError", "render_reports", "render_period", "discover_periods", "pseudonymise",
@@ -95,7 +95,7 @@ class ReportContext:
         """Write ``frame`` as CSV and XLSX (deterministic) and return a titled three-line table."""
         from IPython.display import HTML
 
-        from .tables import three_line
+        from .present.table import three_line
 
         if self.out:
             shown = frame.round(decimals) if decimals is not None else frame
@@ -172,7 +172,7 @@ def _normalise_zip(path: Path, when: _dt.datetime) -> None:
 
 def check_parameters(*, data_dir: str, period: str, lang: str) -> None:
     """Validate a notebook's parameters cell (papermill only warns about unknown parameters)."""
-    from .labels import LANGS
+    from .present.labels import LANGS
     from .warehouse import parse_period
 
     if lang not in LANGS:

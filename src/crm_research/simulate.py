@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._errors import DataError
+from ._core.errors import DataError
 from .survey import load_instrument
 
 __all__ = ["company", "write_sample", "TRUTH", "survey_wave", "WAVES"]

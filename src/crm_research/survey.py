@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ._errors import DataError
-from ._results import Result, result
-from ._validation import format_rows
+from ._core.errors import DataError
+from ._core.results import Result, result
+from ._core.validation import format_rows
 
 __all__ = ["Instrument", "Construct", "load_instrument", "list_instruments", "load_survey", "Survey",
            "ScreeningResult", "read_any"]

@@ -17,9 +17,9 @@ import pandas as pd
 from scipy import stats
 
 from . import _cfa
-from ._errors import DataError, StatWarning
-from ._results import Result, result
-from ._validation import require_choice, require_frame, require_positive_int
+from ._core.errors import DataError, StatWarning
+from ._core.results import Result, result
+from ._core.validation import require_choice, require_frame, require_positive_int
 from .reliability import _items, cronbach_alpha
 
 __all__ = ["kmo", "bartlett", "efa", "parallel_analysis", "cfa", "harman", "htmt", "construct_summary",

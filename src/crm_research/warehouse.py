@@ -19,8 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from ._errors import DataError
-from ._validation import format_rows
+from ._core.errors import DataError
+from ._core.validation import format_rows
 
 __all__ = ["ingest", "status", "load_table", "read_table", "Period", "parse_period", "TABLES", "SCHEMA_VERSION",
            "DEFAULT_PATH", "connect"]

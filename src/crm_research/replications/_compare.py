@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from .._errors import DataError
+from .._core.errors import DataError
 
 __all__ = ["compare_published"]
 

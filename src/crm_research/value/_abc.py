@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._errors import DataError
-from .._results import Result, result
+from .._core.errors import DataError
+from .._core.results import Result, result
 from . import _sql
 from ._tx import transactions
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._errors import DataError
+from .._core.errors import DataError
 from . import _sql
 from ._tx import transactions
 

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from .._errors import DataError, StatWarning
-from .._results import Result, result
-from .._validation import format_rows
+from .._core.errors import DataError, StatWarning
+from .._core.results import Result, result
+from .._core.validation import format_rows
 
 __all__ = ["fit_bgnbd", "fit_gamma_gamma", "BGNBDResult", "GammaGammaResult", "summary_from_transactions", "clv"]
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._errors import DataError
-from .._results import Result, result
-from .._validation import numeric_frame, require_columns, require_frame
+from .._core.errors import DataError
+from .._core.results import Result, result
+from .._core.validation import numeric_frame, require_columns, require_frame
 
 __all__ = ["normalise", "entropy_weights", "ahp_weights", "AHPResult", "composite_value", "value_matrix",
            "delivered_value", "RANDOM_INDEX"]

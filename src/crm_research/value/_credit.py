@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._errors import DataError
-from .._validation import format_rows, require_columns, require_frame
+from .._core.errors import DataError
+from .._core.validation import format_rows, require_columns, require_frame
 from . import _sql
 
 __all__ = ["receivables_ageing", "credit_grades"]

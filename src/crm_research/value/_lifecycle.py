@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._errors import DataError
-from .._validation import format_rows, require_columns
+from .._core.errors import DataError
+from .._core.validation import format_rows, require_columns
 from ._tx import transactions
 
 __all__ = ["lifecycle_stage", "share_of_wallet", "development_index", "benefit_index"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .._errors import DataError
+from .._core.errors import DataError
 from . import _sql
 from ._tx import transactions
 

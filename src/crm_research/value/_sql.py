@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .._errors import DataError
+from .._core.errors import DataError
 
 __all__ = ["DIALECT", "render", "run"]
 

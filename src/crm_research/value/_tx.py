@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .._errors import DataError
-from .._validation import format_rows, require_columns, require_frame
+from .._core.errors import DataError
+from .._core.validation import format_rows, require_columns, require_frame
 
 
 def transactions(data, func: str, *, customer: str, amount: str, date: str | None = None,

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from ._errors import DataError
+from .errors import DataError
 
 __all__ = [
     "format_rows",

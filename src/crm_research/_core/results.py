@@ -37,13 +37,26 @@ def _fmt(v: Any) -> str:
 
 
 class Result:
-    """Mixin: ``to_frame()``, ``__repr__`` and ``_repr_html_``."""
+    """Mixin: ``to_frame()``, ``table(lang)``, ``interpret(lang)``, ``__repr__`` and ``_repr_html_``.
+
+    The contract of every result: fields are typed and never change type with the input; every
+    table is a field (never ``DataFrame.attrs``); no field holds words in a language — words come
+    from :mod:`crm_research.present` through ``table(lang)`` and ``interpret(lang)``.
+    """
 
     #: a title used by repr/html; subclasses may override
     title: str = ""
 
     def to_frame(self) -> pd.DataFrame:  # pragma: no cover - every subclass overrides
         raise NotImplementedError
+
+    def table(self, lang: str = "zh"):
+        """The result as the table a paper prints (a :class:`crm_research.tables.Table`)."""
+        raise NotImplementedError(f"{type(self).__name__} has no thesis table yet; use to_frame()")
+
+    def interpret(self, lang: str = "zh") -> str:
+        """A paragraph stating the result and judging it against the usual criterion, with its source."""
+        raise NotImplementedError(f"{type(self).__name__} has no interpretation yet")
 
     def _scalars(self) -> dict:
         out = {}
