@@ -26,10 +26,11 @@ def test_intervals_match_r():
 
 def test_frequency_table_counts_and_missing():
     s = pd.Series(["从未听说", "听说但不了解", "从未听说", None, "比较了解", "从未听说"], name="CRM认知")
-    t = frequency_table(s, order=["从未听说", "听说但不了解", "比较了解", "非常了解"])
+    res = frequency_table(s, order=["从未听说", "听说但不了解", "比较了解", "非常了解"])
+    t = res.counts
     assert t["count"].tolist() == [3, 1, 1, 0]
     assert_allclose(t["percent"].sum(), 100.0)
-    assert t.attrs["n"] == 5 and t.attrs["n_missing"] == 1
+    assert res.n == 5 and res.n_missing == 1
     one = proportion_ci(3, 5)
     assert_allclose(t.loc["从未听说", ["ci_low", "ci_high"]].to_numpy(), np.array(one.ci) * 100)
 

@@ -129,10 +129,16 @@ def test_moderated_mediation_index(d):
 
 
 def test_correlation_table_stars_and_warning(d):
-    t = r.correlation_table(d, ["quality", "satisfaction", "loyalty"], sqrt_ave=pd.Series({"quality": 0.8}))
-    rr = t.attrs["r"]
-    assert t.loc["satisfaction", "quality"] == f"{rr.loc['satisfaction', 'quality']:.2f}***"
-    assert t.loc["quality", "quality"] == "(0.80)" and t.loc["quality", "loyalty"] == ""
+    res = r.correlation_table(d, ["quality", "satisfaction", "loyalty"], sqrt_ave=pd.Series({"quality": 0.8}))
+    t, rr = res.cells, res.r
+    assert_allclose(rr.loc["satisfaction", "quality"], d["satisfaction"].corr(d["quality"]), rtol=1e-12)
+    assert t.loc["satisfaction", "quality"] == f"{rr.loc['satisfaction', 'quality']:.3f}***"
+    assert t.loc["quality", "quality"] == "(0.800)" and t.loc["quality", "loyalty"] == ""
+    assert_allclose(res.mean["loyalty"], d["loyalty"].mean()) and res.sd["quality"] > 0
+    tab = res.table("zh").frame
+    assert list(tab.columns[:2]) == ["均值", "标准差"]
+    with pytest.raises(DataError, match=r"sqrt_ave must hold √AVE values between 0 and 1"):
+        r.correlation_table(d, ["quality", "loyalty"], sqrt_ave=pd.Series({"quality": 1.5}))
     near = d.assign(copy=d["quality"] + 0.01 * np.arange(len(d)) % 3 * 0.01)
     with pytest.warns(StatWarning, match=r"correlations above 0.9: copy–quality"):
         r.correlation_table(near, ["quality", "copy"])

@@ -130,9 +130,10 @@ def test_harman_and_summary(hs):
     r = np.corrcoef(hs[[f"x{i}" for i in range(1, 10)]].to_numpy(), rowvar=False)
     assert_allclose(h.first_factor_share, np.linalg.eigvalsh(r)[-1] / 9)
     assert not h.common_method_bias
-    t = v.construct_summary(hs, HS_MODEL, thresholds={"ave": 0.4})
+    s = v.construct_summary(hs, HS_MODEL, thresholds={"ave": 0.4})
+    t = s.constructs
     assert list(t.index) == list(HS_MODEL)
-    assert t.attrs["thresholds"]["ave"] == 0.4
+    assert s.thresholds["ave"] == 0.4 and s.thresholds["cr"] == 0.7
     assert t.loc["textual", ["cr_ok", "ave_ok", "htmt_ok", "r_ok"]].all()
     assert not t.loc["visual", "loading_ok"]           # x2 loads 0.42 < 0.5
     with pytest.raises(DataError, match=r"unknown thresholds \['rho'\]"):

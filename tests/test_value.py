@@ -50,16 +50,18 @@ def test_abc_ties_broken_by_customer_id_and_custom_cutoffs():
     d = pd.DataFrame({"c": ["b", "a", "c", "d"], "x": [10.0, 10.0, 5.0, 5.0]})
     got = v.abc(d, customer="c", amount="x", cutoffs=(0.3, 0.7))
     assert list(got.index) == ["a", "b", "c", "d"]
-    assert got["abc_class"].tolist() == ["B", "B", "C", "C"] or got["cumulative_share"].iloc[0] == 1 / 3
+    assert_allclose(got["cumulative_share"], [1 / 3, 2 / 3, 5 / 6, 1.0], rtol=1e-12)
+    assert got["abc_class"].tolist() == ["B", "B", "C", "C"]   # a: 1/3 > 0.3 is B, b: 2/3 ≤ 0.7 is B
     assert got["abc_class"].tolist() == ["A" if c <= 0.3 else "B" if c <= 0.7 else "C" for c in got["cumulative_share"]]
 
 
 def test_visit_plan_and_migration():
     before = pd.DataFrame({"abc_class": ["A", "B", "C", "C"]}, index=["k1", "k2", "k3", "k4"])
     after = pd.DataFrame({"abc_class": ["B", "A", "C", "A"]}, index=["k1", "k2", "k3", "k5"])
-    m = v.abc_migration(before, after)
+    mig = v.abc_migration(before, after)
+    m = mig.matrix
     assert m.loc["A", "B"] == 1 and m.loc["B", "A"] == 1 and m.loc["C", "lost"] == 1 and m.loc["new", "A"] == 1
-    assert m.attrs["moved_up"] == ["k2"] and m.attrs["fell"] == ["k1"]
+    assert mig.moved_up == ("k2",) and mig.fell == ("k1",)
     plan = v.visit_plan(before)
     assert plan["contacts_per_month"].tolist() == [3, 2, 1, 1] and plan.loc["k3", "channel"] == "phone"
 
@@ -72,7 +74,9 @@ def test_whale_curve_equals_plain_pandas():
     n = len(prof)
     assert_allclose(w.top20_profit_share, prof.iloc[: n // 5].sum() / prof.sum(), rtol=1e-12)
     assert_allclose(w.unprofitable_share, (prof < 0).mean())
-    assert "top 20 %" in w.verdict_en and "前 20%" in w.verdict_zh
+    top = f"{100 * w.top20_profit_share:.0f}%"
+    assert f"top 20% of customers make {top} of profit" in w.interpret("en")
+    assert f"前 20% 的客户创造了 {top} 的利润" in w.interpret("zh")
 
 
 def test_rfm_scores_and_ties():
@@ -167,8 +171,12 @@ def test_composite_value_matrix_and_delivered_value():
     z = v.normalise(d, ["profit", "pay_days", "growth"], cost_columns=["pay_days"])
     assert z.loc["k2", "pay_days"] == 0 and z.loc["k4", "pay_days"] == 1
     cur = v.composite_value(z, {"profit": 0.7, "pay_days": 0.3})
-    m = v.value_matrix(cur, z["growth"])
+    vm = v.value_matrix(cur, z["growth"])
+    m = vm.customers
     assert set(m["quadrant"]) <= {"key", "maintain", "develop", "reduce"}
+    assert vm.split == (cur.median(), z["growth"].median())
+    hi = (m["current"] >= vm.split[0]) & (m["potential"] >= vm.split[1])
+    assert (m.loc[hi, "quadrant"] == "key").all() and (m.loc[~hi, "quadrant"] != "key").all()
     dv = v.delivered_value(pd.DataFrame({"total_value": [4.0, 3.0], "total_cost": [2.5, 3.5]}))
     assert dv.tolist() == [1.5, -0.5]
 
@@ -194,16 +202,22 @@ def test_churn_warning_finds_real_churners(ship):
     truth = pd.read_csv(SAMPLE / "truth_customers.csv").set_index("customer_id")
     churn = pd.to_datetime(truth["churn_date"])
     as_of = pd.Timestamp("2026-03-31")
-    w = v.churn_warning(ship[ship["ship_date"] <= "2026-03-31"], customer="customer_id", date="ship_date",
-                        amount="revenue", as_of=as_of)
+    res = v.churn_warning(ship[ship["ship_date"] <= "2026-03-31"], customer="customer_id", date="ship_date",
+                          amount="revenue", as_of=as_of)
+    w = res.customers
     target = (churn > as_of - pd.Timedelta(days=90)) & (churn <= as_of + pd.Timedelta(days=120))
     pr = v.warning_precision_recall(w["flag"], target)
     base = target.reindex(w.index).fillna(False).mean()
     assert pr["precision"] > 2 * base           # flagged customers churn far more often than others
     assert pr["recall"] > 0.2
-    assert w.attrs["excluded"] > 0
-    flagged = w[w["flag"]]
-    assert (flagged["reason_en"].str.len() > 0).all() and (flagged["reason_zh"].str.len() > 0).all()
+    assert res.excluded > 0
+    flagged = res.flagged
+    assert (flagged["slow"] | flagged["shrink"]).all()
+    from crm_research.present.text import churn_reason
+    first = flagged.iloc[0]
+    if first["slow"]:
+        assert f"no order for {first['days_since_last']:.0f} days" in churn_reason(first, "en")
+        assert f"已 {first['days_since_last']:.0f} 天未下单" in churn_reason(first, "zh")
     assert flagged["value_at_risk"].is_monotonic_decreasing
 
 
@@ -243,19 +257,20 @@ def test_lifecycle_stage_rules():
                             "2025-10-01", "2026-05-01"]})
     st = v.lifecycle_stage(d, customer="c", date="d", amount="x", as_of="2026-06-30")
     assert st["stage"].to_dict() == {"down": "decline", "flat": "maturity", "lost": "lost", "new": "acquisition", "up": "growth"}
-    assert st.loc["up", "stage_zh"] == "成长期"
+    from crm_research.labels import label
+    assert label(st.loc["up", "stage"], "zh", ns="value") == "成长期"
 
 
 def test_share_of_wallet_and_indices():
     sow = v.share_of_wallet(pd.Series({"a": 50.0, "b": 10.0, "c": 5.0}), pd.Series({"a": 100.0, "b": np.nan, "c": 20.0}))
-    assert sow.to_dict() == {"a": 0.5, "c": 0.25} and sow.attrs["excluded"] == 1
+    assert sow.share.to_dict() == {"a": 0.5, "c": 0.25} and sow.excluded == 1
     with pytest.raises(DataError, match=r"exceeds the stated total for customers \['a'\]"):
         v.share_of_wallet(pd.Series({"a": 150.0}), pd.Series({"a": 100.0}))
     d = pd.DataFrame({"c": ["a", "a", "b", "b"], "x": [100.0, 150.0, 100.0, 50.0],
                       "d": ["2025-03-01", "2026-03-01", "2025-03-01", "2026-03-01"]})
     di = v.development_index(d, customer="c", date="d", amount="x", as_of="2026-06-30")
-    assert di.attrs["firm_growth"] == 0.0
-    assert_allclose(di["development_index"].to_numpy(), [150.0, 50.0])
+    assert di.firm_growth == 0.0
+    assert_allclose(di.customers["development_index"].to_numpy(), [150.0, 50.0])
     bi = v.benefit_index(pd.DataFrame({"total_value": [5.0, 3.0, 1.0], "total_cost": [1.0, 3.0, 5.0]}))
     assert bi.tolist() == [100.0, 50.0, 0.0]
 

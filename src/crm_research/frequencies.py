@@ -69,11 +69,34 @@ def proportion_ci(count: int, n: int, *, confidence: float = 0.95, method: str =
     return ProportionCI(int(count), int(n), count / n, (float(lo[0]), float(hi[0])), method, conf)
 
 
+@result
+class FrequencyResult(Result):
+    """``counts``: count, percent and its CI by category; ``n``: the base; ``n_missing``: missing
+    answers left out of the base; ``method`` and ``confidence`` of the intervals."""
+
+    counts: pd.DataFrame
+    n: int
+    n_missing: int
+    method: str
+    confidence: float
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.counts
+
+    def table(self, lang: str = "zh"):
+        from .present.table import Table
+        from .present.labels import label
+
+        return Table.build(self.counts, title=label("frequency_table", lang), lang=lang,
+                           kinds={"count": "int", "percent": "index", "ci_low": "index", "ci_high": "index"},
+                           note=f"n = {self.n}")
+
+
 def frequency_table(answers: pd.Series, *, confidence: float = 0.95, method: str = "wilson",
-                    order=None, dropna: bool = True) -> pd.DataFrame:
+                    order=None, dropna: bool = True) -> FrequencyResult:
     """Count, percentage and its CI for each category of ``answers``.
 
-    Missing answers are excluded from the base (and counted in ``attrs['n_missing']``) unless
+    Missing answers are excluded from the base (and counted in ``n_missing``) unless
     ``dropna=False``, in which case they form their own category.
     """
     func = "frequency_table"
@@ -97,8 +120,7 @@ def frequency_table(answers: pd.Series, *, confidence: float = 0.95, method: str
     out = pd.DataFrame({"count": counts.astype(int), "percent": 100 * x / n,
                         "ci_low": 100 * lo, "ci_high": 100 * hi})
     out.index.name = answers.name
-    out.attrs.update(n=n, n_missing=n_missing, method=method, confidence=conf)
-    return out
+    return FrequencyResult(out, n, n_missing, method, conf)
 
 
 def sample_size_for_margin(proportion: float = 0.5, margin: float = 0.03, *, confidence: float = 0.95,

@@ -408,7 +408,7 @@ def loyalty_curve(data, satisfaction: str, loyalty: str, *, grid: int = 60, min_
     df1, df2 = 2, n - 4
     f = ((lin_rss - seg_rss) / df1) / (seg_rss / df2)
     slopes = (seg_c[1], seg_c[1] + seg_c[2], seg_c[1] + seg_c[2] + seg_c[3])
-    zones = pd.DataFrame({"zone": ["defection", "indifference", "affection"], "zone_zh": ["背叛区", "冷漠区", "情感区"],
+    zones = pd.DataFrame({"zone": ["defection", "indifference", "affection"],
                           "from": [s.min(), b1, b2], "to": [b1, b2, s.max()], "slope": slopes,
                           "n": [int((s <= b1).sum()), int(((s > b1) & (s <= b2)).sum()), int((s > b2).sum())]})
     out = LoyaltyCurveResult(comp, (float(b1), float(b2)), tuple(float(v) for v in slopes), zones,

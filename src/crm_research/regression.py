@@ -97,16 +97,61 @@ def describe(data, columns=None) -> pd.DataFrame:
     return out
 
 
-def correlation_table(data, columns=None, *, method: str = "pearson", sqrt_ave=None, warn_above: float = 0.9) -> pd.DataFrame:
-    """Lower-triangle correlation table with significance stars (* p<.05, ** p<.01, *** p<.001).
+@result
+class CorrelationResult(Result):
+    """Correlations ``r`` and their ``p`` (square DataFrames), pairwise ``n``, each variable's
+    ``mean`` and ``sd``, and ``sqrt_ave`` (√AVE by variable, for the Fornell–Larcker diagonal, or
+    None). ``cells`` is the lower triangle as a thesis prints it ("0.45**", √AVE in brackets)."""
 
-    Cells are strings as a thesis prints them ("0.45**"); ``sqrt_ave`` (a Series by variable) puts
-    √AVE on the diagonal (Fornell–Larcker). Pairs correlating above ``warn_above`` raise a
-    StatWarning: the source documents treat them as too similar to be separate constructs.
-    The numbers are in ``attrs['r']`` and ``attrs['p']``.
+    r: pd.DataFrame
+    p: pd.DataFrame
+    n: pd.DataFrame
+    mean: pd.Series
+    sd: pd.Series
+    sqrt_ave: pd.Series | None
+    method: str
+
+    title = "Correlations"
+
+    @property
+    def cells(self) -> pd.DataFrame:
+        from .present.table import format_value, stars
+
+        cols = list(self.r.columns)
+        out = pd.DataFrame("", index=cols, columns=cols)
+        for i, a in enumerate(cols):
+            for j in range(i):
+                out.iloc[i, j] = format_value(self.r.iloc[i, j], "coef") + stars(self.p.iloc[i, j])
+            has = self.sqrt_ave is not None and a in self.sqrt_ave.index
+            out.iloc[i, i] = f"({format_value(self.sqrt_ave[a], 'coef')})" if has else "1"
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.cells
+
+    def table(self, lang: str = "zh"):
+        """M, SD and the lower triangle with stars; √AVE on the diagonal when given."""
+        from .present.labels import label
+        from .present.table import Table
+
+        frame = pd.concat([pd.DataFrame({"mean": self.mean, "sd": self.sd}), self.cells], axis=1)
+        frame.index.name = "variable"
+        cols = list(self.r.columns)
+        frame = frame.rename(columns={c: f"{i + 1}" for i, c in enumerate(cols)})
+        frame.index = [f"{i + 1}. {c}" for i, c in enumerate(cols)]
+        note = label("corr_note_sqrt_ave" if self.sqrt_ave is not None else "corr_note", lang)
+        return Table.build(frame, title=label("correlation_table", lang), lang=lang,
+                           kinds={"mean": "coef", "sd": "coef"}, note=note, stub=label("variable", lang))
+
+
+def correlation_table(data, columns=None, *, method: str = "pearson", sqrt_ave=None,
+                      warn_above: float = 0.9) -> CorrelationResult:
+    """Correlations with significance stars (* p<.05, ** p<.01, *** p<.001), means and SDs.
+
+    ``sqrt_ave`` (a Series by variable, **the square root** of AVE — pass ``np.sqrt(cfa.ave)``)
+    puts √AVE on the diagonal (Fornell & Larcker, 1981). Pairs correlating above ``warn_above``
+    raise a StatWarning: the source documents treat them as too similar to be separate constructs.
     """
-    from .present.table import stars
-
     func = "correlation_table"
     frame = require_frame(data, func)
     columns = list(frame.columns) if columns is None else require_columns(frame, columns, func)
@@ -130,16 +175,12 @@ def correlation_table(data, columns=None, *, method: str = "pearson", sqrt_ave=N
         warnings.warn(f"{func}: correlations above {warn_above}: " + ", ".join(f"{a}–{b} = {v:.2f}" for a, b, v in high)
                       + "; such constructs are too similar to be told apart — consider merging them",
                       StatWarning, stacklevel=2)
-    cells = pd.DataFrame("", index=columns, columns=columns)
-    for i in range(k):
-        for j in range(i):
-            cells.iloc[i, j] = f"{r.iloc[i, j]:.2f}{stars(p.iloc[i, j])}"
-        if sqrt_ave is not None and columns[i] in sqrt_ave:
-            cells.iloc[i, i] = f"({sqrt_ave[columns[i]]:.2f})"
-        else:
-            cells.iloc[i, i] = "1"
-    cells.attrs.update(r=r, p=p, method=method)
-    return cells
+    nn = pd.DataFrame(x.notna().astype(int).T @ x.notna().astype(int), index=columns, columns=columns)
+    if sqrt_ave is not None:
+        sqrt_ave = pd.Series(sqrt_ave, dtype=float)
+        if ((sqrt_ave < 0) | (sqrt_ave > 1)).any():
+            raise DataError(f"{func}: sqrt_ave must hold √AVE values between 0 and 1, got {sqrt_ave.round(3).to_dict()}")
+    return CorrelationResult(r, p, nn, x.mean(), x.std(ddof=1), sqrt_ave, method)
 
 
 # ---------------------------------------------------------------------------------------------

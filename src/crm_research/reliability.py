@@ -307,7 +307,35 @@ def guttman_lambda6(items, *, missing: str = "listwise") -> float:
 # per-construct table
 
 
-def reliability_table(data, constructs: dict, *, alpha_min: float = 0.7, missing: str = "listwise") -> pd.DataFrame:
+@result
+class ReliabilityTable(Result):
+    """``constructs``: k, n, α (raw, standardised, CI), ω and λ6 per construct, ``alpha_pass``
+    judged against ``alpha_min``."""
+
+    constructs: pd.DataFrame
+    alpha_min: float
+
+    title = "Reliability"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.constructs
+
+    def table(self, lang: str = "zh"):
+        from .present.labels import label
+        from .present.table import Table
+
+        f = self.constructs.drop(columns=["alpha_pass"])
+        return Table.build(f, title=label("reliability_table", lang), lang=lang,
+                           kinds={"k": "int", "n": "int"},
+                           note=label("alpha_criterion", lang).format(alpha_min=self.alpha_min))
+
+    def interpret(self, lang: str = "zh") -> str:
+        from .present.text import reliability_verdict
+
+        return reliability_verdict(self, lang)
+
+
+def reliability_table(data, constructs, *, alpha_min: float = 0.7, missing: str = "listwise") -> ReliabilityTable:
     """k, n, α (raw, standardised, CI), ω and λ6 per construct, with α ≥ ``alpha_min`` as pass/fail.
 
     The default threshold is 0.7 (Nunnally, 1978); the bank CRM study in the source documents
@@ -327,6 +355,4 @@ def reliability_table(data, constructs: dict, *, alpha_min: float = 0.7, missing
         rows.append({"construct": name, "k": a.k, "n": a.n, "alpha": a.alpha, "std_alpha": a.std_alpha,
                      "ci_low": a.ci[0], "ci_high": a.ci[1], "omega": om, "lambda6": a.lambda6,
                      "alpha_pass": bool(a.alpha >= alpha_min)})
-    out = pd.DataFrame(rows).set_index("construct")
-    out.attrs["alpha_min"] = alpha_min
-    return out
+    return ReliabilityTable(pd.DataFrame(rows).set_index("construct"), float(alpha_min))

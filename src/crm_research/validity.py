@@ -28,8 +28,6 @@ __all__ = ["kmo", "bartlett", "efa", "parallel_analysis", "cfa", "harman", "htmt
 #: default decision rules (change any by passing thresholds={...}); the notes give the seed study's
 #: more lenient rules
 THRESHOLDS = {"alpha": 0.7, "loading": 0.5, "cr": 0.7, "ave": 0.5, "htmt": 0.85, "r": 0.9}
-THRESHOLD_NOTES = {"alpha": "the bank CRM study in the source documents accepts α > 0.6",
-                   "loading": "the bank CRM study accepts loadings > 0.4"}
 
 
 def _corr(x: pd.DataFrame, func: str) -> np.ndarray:
@@ -389,16 +387,49 @@ def harman(items) -> HarmanResult:
     return HarmanResult(float(np.linalg.eigvalsh(r)[-1] / r.shape[0]), int(r.shape[0]))
 
 
-def construct_summary(data, model, *, thresholds: dict | None = None) -> pd.DataFrame:
+@result
+class ConstructSummary(Result):
+    """``constructs``: k, n, α, CR, AVE, smallest loading, largest HTMT and inter-construct r per
+    construct with a pass flag for each; ``thresholds`` used (defaults :data:`THRESHOLDS`)."""
+
+    constructs: pd.DataFrame
+    thresholds: dict
+
+    title = "Reliability and validity"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.constructs
+
+    def table(self, lang: str = "zh"):
+        from .present.labels import label
+        from .present.table import Table
+
+        f = self.constructs[["k", "n", "alpha", "cr", "ave", "min_loading", "max_htmt", "max_r"]]
+        th = self.thresholds
+        note = label("construct_summary_note", lang).format(**th)
+        return Table.build(f, title=label("construct_summary", lang), lang=lang,
+                           kinds={"k": "int", "n": "int"}, note=note)
+
+    def interpret(self, lang: str = "zh") -> str:
+        from .present.text import construct_summary_verdict
+
+        return construct_summary_verdict(self, lang)
+
+
+def construct_summary(data, model, *, thresholds: dict | None = None, cfa_result=None) -> ConstructSummary:
     """The per-construct table a thesis prints: k, n, α, CR, AVE, smallest loading, largest HTMT
-    and inter-construct r, each judged against ``thresholds`` (defaults :data:`THRESHOLDS`)."""
+    and inter-construct r, each judged against ``thresholds`` (defaults :data:`THRESHOLDS`: α ≥ 0.7
+    Nunnally 1978; loadings ≥ 0.5 and CR ≥ 0.7 Hair et al. 2010; AVE ≥ 0.5 Fornell & Larcker 1981;
+    HTMT < 0.85 Henseler et al. 2015; r < 0.9). The bank CRM study of the source documents accepts
+    α > 0.6 and loadings > 0.4. Pass a fitted ``cfa_result`` (from :func:`cfa` on the same data and
+    model) to reuse it instead of fitting again."""
     th = dict(THRESHOLDS)
     if thresholds:
         unknown = set(thresholds) - set(th)
         if unknown:
             raise DataError(f"construct_summary: unknown thresholds {sorted(unknown)}; known: {sorted(th)}")
         th.update(thresholds)
-    res = cfa(data, model)
+    res = cfa_result if cfa_result is not None else cfa(data, model)
     rows = []
     for name, cols in model.items():
         a = cronbach_alpha(require_frame(data, "construct_summary")[list(cols)])
@@ -412,7 +443,4 @@ def construct_summary(data, model, *, thresholds: dict | None = None) -> pd.Data
                      "cr_ok": res.cr[name] >= th["cr"], "ave_ok": res.ave[name] >= th["ave"],
                      "htmt_ok": bool(np.isnan(max_htmt) or max_htmt < th["htmt"]),
                      "r_ok": bool(np.isnan(max_r) or max_r < th["r"])})
-    out = pd.DataFrame(rows).set_index("construct")
-    out.attrs["thresholds"] = th
-    out.attrs["notes"] = THRESHOLD_NOTES
-    return out
+    return ConstructSummary(pd.DataFrame(rows).set_index("construct"), th)

@@ -176,9 +176,7 @@ def bank_study(seed: int = _SEED, params=None) -> pd.DataFrame:
 
     Columns: respondent_id, CRO1–CRO4 (orientation), CMS1–CMS4 (management system), RIP1–RIP4
     (relational information process), answered 1–5, and the nine controls in :data:`CONTROLS`.
-    ``attrs['issued']`` is 500.
+    500 were issued (``BANK_STUDY_PUBLISHED["issued"]``).
     """
     p = params or _CALIBRATED or calibrate(seed)
-    frame = _generate(p, _draws(seed))
-    frame.attrs["issued"] = BANK_STUDY_PUBLISHED["issued"]
-    return frame
+    return _generate(p, _draws(seed))

@@ -66,10 +66,24 @@ def visit_plan(classes: pd.DataFrame, *, visits=None, channel=None) -> pd.DataFr
     return out
 
 
-def abc_migration(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+@result
+class MigrationResult(Result):
+    """``matrix``: customers by class before (rows, plus 'new') and after (columns, plus 'lost');
+    ``moved_up`` and ``fell``: the customers who changed class."""
+
+    matrix: pd.DataFrame
+    moved_up: tuple
+    fell: tuple
+
+    title = "ABC migration"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.matrix
+
+
+def abc_migration(before: pd.DataFrame, after: pd.DataFrame) -> MigrationResult:
     """Transition matrix of ABC classes between two periods (rows: before, columns: after); customers
-    present in only one period appear as 'new' / 'lost'. ``attrs['moved_up']`` and
-    ``attrs['fell']`` list the customers who changed class."""
+    present in only one period appear as 'new' / 'lost'; the result also lists who moved up or fell."""
     for name, t in (("before", before), ("after", after)):
         if "abc_class" not in getattr(t, "columns", []):
             raise DataError(f"abc_migration: {name} must be a table returned by abc()")
@@ -79,9 +93,9 @@ def abc_migration(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     m = pd.crosstab(both["before"], both["after"]).reindex(index=order + ["new"], columns=order + ["lost"], fill_value=0)
     rank = {"A": 0, "B": 1, "C": 2}
     known = both[both["before"].isin(rank) & both["after"].isin(rank)]
-    m.attrs["moved_up"] = sorted(known.index[known["after"].map(rank) < known["before"].map(rank)].tolist())
-    m.attrs["fell"] = sorted(known.index[known["after"].map(rank) > known["before"].map(rank)].tolist())
-    return m
+    m.index.name, m.columns.name = "abc_before", "abc_after"
+    return MigrationResult(m, tuple(sorted(known.index[known["after"].map(rank) < known["before"].map(rank)])),
+                           tuple(sorted(known.index[known["after"].map(rank) > known["before"].map(rank)])))
 
 
 @result
@@ -91,13 +105,21 @@ class WhaleResult(Result):
     unprofitable_share: float
     profit_lost_share: float
     peak_profit_share: float
-    verdict_en: str
-    verdict_zh: str
 
     title = "Whale curve"
 
+    @property
+    def follows_80_20(self) -> bool:
+        """Whether the top 20 % make at least 70 % of profit (the seed's "8/2/2" pattern)."""
+        return self.top20_profit_share >= 0.7
+
     def to_frame(self) -> pd.DataFrame:
         return self.curve
+
+    def interpret(self, lang: str = "zh") -> str:
+        from ..present.text import whale_verdict
+
+        return whale_verdict(self, lang)
 
 
 def whale_curve(data, *, customer, revenue, cost, engine=None) -> WhaleResult:
@@ -123,10 +145,4 @@ def whale_curve(data, *, customer, revenue, cost, engine=None) -> WhaleResult:
     neg = c["profit"] < 0
     lost = -c.loc[neg, "profit"].sum() / total
     peak = c["cumulative_profit"].max() / total
-    en = (f"The top 20 % of customers make {top:.0%} of profit; {neg.mean():.0%} of customers are unprofitable and "
-          f"lose {lost:.0%} of it; at its peak cumulative profit reaches {peak:.0%} of the total.")
-    zh = (f"前 20% 的客户创造了 {top:.0%} 的利润；{neg.mean():.0%} 的客户不盈利，损失了 {lost:.0%} 的利润；"
-          f"累计利润最高达到总利润的 {peak:.0%}。")
-    en += " This is the 80/20 pattern." if top >= 0.7 else " Profit is less concentrated than the 80/20 rule."
-    zh += "符合“二八”规律。" if top >= 0.7 else "利润集中度低于“二八”规律。"
-    return WhaleResult(c, float(top), float(neg.mean()), float(lost), float(peak), en, zh)
+    return WhaleResult(c, float(top), float(neg.mean()), float(lost), float(peak))

@@ -8,18 +8,39 @@ import pandas as pd
 from scipy import stats
 
 from .._core.errors import DataError
+from .._core.results import Result, result
 from . import _sql
 from ._tx import transactions
 
 __all__ = ["churn_warning", "warning_precision_recall"]
 
 
+@result
+class ChurnWarningResult(Result):
+    """``customers``: one row per regular customer (flagged first, by value at risk) with the
+    baseline and recent behaviour, ``slow`` / ``shrink`` (which rule fired) and ``flag``;
+    ``excluded``: customers with too short a history to judge."""
+
+    customers: pd.DataFrame
+    excluded: int
+
+    title = "Churn warnings"
+
+    @property
+    def flagged(self) -> pd.DataFrame:
+        return self.customers[self.customers["flag"]]
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.customers
+
+
 def churn_warning(transactions_, *, customer, date, amount, as_of, recent_days: int = 90, min_orders: int = 6,
-                  gap_factor: float = 2.0, volume_factor: float = 0.5, alpha: float = 0.01, engine=None) -> pd.DataFrame:
+                  gap_factor: float = 2.0, volume_factor: float = 0.5, alpha: float = 0.01,
+                  engine=None) -> ChurnWarningResult:
     """Flag regular customers whose recent behaviour falls away from their own baseline.
 
     Baseline: the customer's history before the last ``recent_days`` (at least ``min_orders``
-    orders — one-off customers are excluded and counted in ``attrs['excluded']``), giving an order
+    orders — one-off customers are excluded and counted in ``excluded``), giving an order
     rate λ per day. A customer is flagged when
 
     - the purchase cycle lengthens: the days since the last order d exceed ``gap_factor`` × the
@@ -27,9 +48,10 @@ def churn_warning(transactions_, *, customer, date, amount, as_of, recent_days: 
     - the volume shrinks: the recent amount per day is below ``volume_factor`` × the baseline *and*
       so few recent orders are unlikely at the baseline rate, P(Poisson(λ·recent_days) ≤ k) < ``alpha``.
 
-    The probability conditions keep chance pauses of small customers from raising alarms. Each
-    flag carries its reason in words (en, zh); customers are ranked by value at risk (baseline
-    amount per day × 365).
+    The probability conditions keep chance pauses of small customers from raising alarms. Which
+    rule fired is in the boolean columns ``slow`` and ``shrink`` (the words are
+    :func:`crm_research.present.text.churn_reason`); customers are ranked by value at risk
+    (baseline amount per day × 365).
     """
     func = "churn_warning"
     as_of = pd.Timestamp(as_of)
@@ -51,22 +73,10 @@ def churn_warning(transactions_, *, customer, date, amount, as_of, recent_days: 
     f["p_few_orders"] = stats.poisson.cdf(f["recent_orders"], rate * recent_days)
     slow = (f["gap_ratio"] > gap_factor) & (f["p_pause"] < alpha)
     shrink = (f["volume_ratio"] < volume_factor) & (f["p_few_orders"] < alpha)
+    f["slow"], f["shrink"] = slow, shrink
     f["flag"] = slow | shrink
-    reason_en, reason_zh = [], []
-    for s, v, g, b, d, vr in zip(slow, shrink, f["gap_ratio"], f["baseline_gap"], f["days_since_last"], f["volume_ratio"]):
-        e, z = [], []
-        if s:
-            e.append(f"no order for {d:.0f} days, {g:.1f}× its usual gap of {b:.0f} days")
-            z.append(f"已 {d:.0f} 天未下单，是其平常间隔（{b:.0f} 天）的 {g:.1f} 倍")
-        if v:
-            e.append(f"recent volume down to {vr:.0%} of its usual level")
-            z.append(f"近期业务量降至平常的 {vr:.0%}")
-        reason_en.append("; ".join(e))
-        reason_zh.append("；".join(z))
-    f["reason_en"], f["reason_zh"] = reason_en, reason_zh
     f = f.sort_values(["flag", "value_at_risk"], ascending=[False, False])
-    f.attrs["excluded"] = excluded
-    return f
+    return ChurnWarningResult(f, excluded)
 
 
 def warning_precision_recall(flags: pd.Series, churned: pd.Series) -> dict:

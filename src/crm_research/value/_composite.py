@@ -124,15 +124,25 @@ def composite_value(normalised: pd.DataFrame, weights) -> pd.Series:
     return (normalised[w.index] * w).sum(axis=1).rename("value")
 
 
-def value_matrix(current: pd.Series, potential: pd.Series, *, split="median") -> pd.DataFrame:
+@result
+class ValueMatrixResult(Result):
+    """``customers``: current and potential value and the quadrant (key, maintain, develop, reduce)
+    by customer; ``split``: the (current, potential) values where the quadrants divide."""
+
+    customers: pd.DataFrame
+    split: tuple
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.customers
+
+
+def value_matrix(current: pd.Series, potential: pd.Series, *, split="median") -> ValueMatrixResult:
     """Current × potential value matrix with four quadrants (split at the medians or given values)."""
     df = pd.DataFrame({"current": current, "potential": potential}).dropna()
     cx, cy = (df["current"].median(), df["potential"].median()) if split == "median" else split
     hi_c, hi_p = df["current"] >= cx, df["potential"] >= cy
     df["quadrant"] = np.select([hi_c & hi_p, hi_c & ~hi_p, ~hi_c & hi_p], ["key", "maintain", "develop"], "reduce")
-    df["quadrant_zh"] = df["quadrant"].map({"key": "重点保持", "maintain": "维持", "develop": "重点发展", "reduce": "减少投入"})
-    df.attrs["split"] = (float(cx), float(cy))
-    return df
+    return ValueMatrixResult(df, (float(cx), float(cy)))
 
 
 def delivered_value(scores: pd.DataFrame, *, total_value: str = "total_value", total_cost: str = "total_cost") -> pd.Series:

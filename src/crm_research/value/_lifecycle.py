@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 
 from .._core.errors import DataError
+from .._core.results import Result, result
 from .._core.validation import format_rows, require_columns
 from ._tx import transactions
 
 __all__ = ["lifecycle_stage", "share_of_wallet", "development_index", "benefit_index"]
 
-STAGES_ZH = {"acquisition": "开发期", "growth": "成长期", "maturity": "成熟期", "decline": "衰退期", "lost": "流失"}
 
 
 def _windows(tx, as_of, window):
@@ -40,15 +40,37 @@ def lifecycle_stage(transactions_, *, customer, date, amount, as_of, window: int
     out["stage"] = np.select(
         [out["first_order"] > as_of - w, out["last_order"] <= as_of - w, ratio > 1 + change, ratio < 1 - change],
         ["acquisition", "lost", "growth", "decline"], "maturity")
-    out["stage_zh"] = out["stage"].map(STAGES_ZH)
     out.index.name = customer
     return out
 
 
-def share_of_wallet(spend_with_us: pd.Series, total_spend: pd.Series) -> pd.Series:
+@result
+class ShareOfWalletResult(Result):
+    """``share``: share of wallet by customer; ``excluded``: customers whose total is unknown or zero."""
+
+    share: pd.Series
+    excluded: int
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.share.to_frame()
+
+
+@result
+class DevelopmentResult(Result):
+    """``customers``: recent and previous amount, growth and the development index by customer;
+    ``firm_growth``: the firm's own growth over the same windows."""
+
+    customers: pd.DataFrame
+    firm_growth: float
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.customers
+
+
+def share_of_wallet(spend_with_us: pd.Series, total_spend: pd.Series) -> ShareOfWalletResult:
     """Share of wallet (钱包份额) = the customer's spend with the firm / its total spend on the
     category, over the same period. Customers whose total is unknown or zero are left out and
-    counted in ``attrs['excluded']``; a share above 1 (spend with us above the stated total) is an
+    counted in ``excluded``; a share above 1 (spend with us above the stated total) is an
     error naming the customers."""
     both = pd.DataFrame({"us": spend_with_us, "total": total_spend})
     ok = both["total"].notna() & (both["total"] > 0) & both["us"].notna()
@@ -57,11 +79,10 @@ def share_of_wallet(spend_with_us: pd.Series, total_spend: pd.Series) -> pd.Seri
         raise DataError(f"share_of_wallet: spend with the firm exceeds the stated total for customers "
                         f"{sorted(map(str, both.index[over]))[:10]}; check the totals' period and units")
     out = (both.loc[ok, "us"] / both.loc[ok, "total"]).rename("share_of_wallet")
-    out.attrs["excluded"] = int((~ok).sum())
-    return out
+    return ShareOfWalletResult(out, int((~ok).sum()))
 
 
-def development_index(transactions_, *, customer, date, amount, as_of, window: int = 365) -> pd.DataFrame:
+def development_index(transactions_, *, customer, date, amount, as_of, window: int = 365) -> DevelopmentResult:
     """Customer development index (客户发展指数): how the customer's business with the firm grows
     against the firm's own growth, 100 · (1 + g_customer) / (1 + g_firm), where g is the growth of
     amount in the last ``window`` days over the window before. 100 = growing in step with the firm
@@ -76,9 +97,8 @@ def development_index(transactions_, *, customer, date, amount, as_of, window: i
     g = both["recent"] / both["previous"] - 1
     both["growth"] = g
     both["development_index"] = 100 * (1 + g) / (1 + firm_growth)
-    both.attrs["firm_growth"] = float(firm_growth)
     both.index.name = customer
-    return both
+    return DevelopmentResult(both, float(firm_growth))
 
 
 def benefit_index(scores: pd.DataFrame, *, total_value: str = "total_value", total_cost: str = "total_cost",

@@ -10,15 +10,16 @@ from ._tx import transactions
 
 __all__ = ["rfm", "SEGMENTS"]
 
-#: (name, zh label, rule on r and fm = mean of f and m scores), first match wins
+#: (name, rule on r and fm = mean of f and m scores), first match wins; the names' words are in
+#: the label catalogue (namespace ``value``)
 SEGMENTS = [
-    ("champions", "重要价值客户", lambda r, fm: (r >= 4) & (fm >= 4)),
-    ("loyal", "忠诚客户", lambda r, fm: (r >= 3) & (fm >= 3)),
-    ("new", "新客户", lambda r, fm: (r >= 4) & (fm < 2)),
-    ("promising", "潜力客户", lambda r, fm: (r >= 3) & (fm < 3)),
-    ("at_risk", "流失风险客户", lambda r, fm: (r <= 2) & (fm >= 3)),
-    ("hibernating", "沉睡客户", lambda r, fm: (r <= 2) & (fm >= 2)),
-    ("lost", "已流失客户", lambda r, fm: (r <= 2) & (fm < 2)),
+    ("champions", lambda r, fm: (r >= 4) & (fm >= 4)),
+    ("loyal", lambda r, fm: (r >= 3) & (fm >= 3)),
+    ("new", lambda r, fm: (r >= 4) & (fm < 2)),
+    ("promising", lambda r, fm: (r >= 3) & (fm < 3)),
+    ("at_risk", lambda r, fm: (r <= 2) & (fm >= 3)),
+    ("hibernating", lambda r, fm: (r <= 2) & (fm >= 2)),
+    ("lost", lambda r, fm: (r <= 2) & (fm < 2)),
 ]
 
 
@@ -28,7 +29,7 @@ def rfm(transactions_, *, customer, date, amount, as_of, engine=None) -> pd.Data
 
     Scores: customers are ranked on each measure (recency: most recent best) and score
     1 + ⌊5·(rank − 1)/n⌋, where tied values share the lower rank — so ties always get the same
-    score and a score band is never split between equal customers. Segments (bilingual) follow
+    score and a score band is never split between equal customers. Segments follow
     the usual R × FM grid: champions, loyal, new, promising, at risk, hibernating, lost.
     """
     func = "rfm"
@@ -42,11 +43,8 @@ def rfm(transactions_, *, customer, date, amount, as_of, engine=None) -> pd.Data
     out.index.name = customer
     r, fm = out["r_score"], (out["f_score"] + out["m_score"]) / 2
     seg = pd.Series("other", index=out.index)
-    zh = pd.Series("其他", index=out.index)
-    for name, label, rule in reversed(SEGMENTS):
-        hit = rule(r, fm)
-        seg[hit], zh[hit] = name, label
+    for name, rule in reversed(SEGMENTS):
+        seg[rule(r, fm)] = name
     out["rfm_score"] = out["r_score"].astype(str) + out["f_score"].astype(str) + out["m_score"].astype(str)
     out["segment"] = seg
-    out["segment_zh"] = zh
     return out

@@ -43,7 +43,7 @@ def loyalty_curve_chart(curve, satisfaction, loyalty, *, lang: str = "zh"):
         shades = ["#f4cccc", "#fff2cc", "#d9ead3"]
         for (_, z), col in zip(curve.zones.iterrows(), shades):
             ax.axvspan(z["from"], z["to"], color=col, alpha=0.5, zorder=0)
-            ax.text((z["from"] + z["to"]) / 2, ax.get_ylim()[1], z["zone_zh"] if lang == "zh" else z["zone"],
+            ax.text((z["from"] + z["to"]) / 2, ax.get_ylim()[1], label(z["zone"], lang, ns="loyalty"),
                     ha="center", va="top", fontsize=9)
         ax.set_xlabel(label("satisfaction", lang))
         ax.set_ylabel(label("loyalty", lang))

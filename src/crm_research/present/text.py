@@ -1,0 +1,94 @@
+"""Words about results: verdicts, reasons and summaries in Chinese or English.
+
+Results hold numbers and codes only; the sentences a reader sees are made here, so that one
+result reads the same in a notebook, a report page, a Word file and the dashboard. Every function
+takes a result (or its numbers) and ``lang``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .labels import check_lang
+
+__all__ = ["whale_verdict", "churn_reason", "pct", "reliability_verdict", "construct_summary_verdict"]
+
+
+def pct(x: float, decimals: int = 0) -> str:
+    """A fraction as a percentage: 0.903 → '90%' (``decimals`` after the point)."""
+    return "—" if x is None or not np.isfinite(x) else f"{100 * x:.{decimals}f}%"
+
+
+def whale_verdict(w, lang: str = "zh") -> str:
+    """The whale curve in one paragraph, judged against the "20 % make 80 % of profit" rule
+    (source document 004; Kaplan & Cooper 1998 for the whale curve)."""
+    check_lang(lang)
+    top, neg, lost, peak = w.top20_profit_share, w.unprofitable_share, w.profit_lost_share, w.peak_profit_share
+    if lang == "zh":
+        out = (f"前 20% 的客户创造了 {pct(top)} 的利润；{pct(neg)} 的客户不盈利，损失了 {pct(lost)} 的利润；"
+               f"累计利润最高达到总利润的 {pct(peak)}。")
+        return out + ("符合“二八”规律。" if w.follows_80_20 else "利润集中度低于“二八”规律。")
+    out = (f"The top 20% of customers make {pct(top)} of profit; {pct(neg)} of customers are unprofitable and "
+           f"lose {pct(lost)} of it; at its peak cumulative profit reaches {pct(peak)} of the total.")
+    return out + (" This is the 80/20 pattern." if w.follows_80_20 else " Profit is less concentrated than the 80/20 rule.")
+
+
+def churn_reason(row, lang: str = "zh") -> str:
+    """Why a customer was flagged by :func:`crm_research.value.churn_warning`, from the row's
+    ``slow``/``shrink`` flags and its gap and volume figures."""
+    check_lang(lang)
+    parts = []
+    if row["slow"]:
+        d, g, b = row["days_since_last"], row["gap_ratio"], row["baseline_gap"]
+        parts.append(f"已 {d:.0f} 天未下单，是其平常间隔（{b:.0f} 天）的 {g:.1f} 倍" if lang == "zh"
+                     else f"no order for {d:.0f} days, {g:.1f}× its usual gap of {b:.0f} days")
+    if row["shrink"]:
+        v = row["volume_ratio"]
+        parts.append(f"近期业务量降至平常的 {pct(v)}" if lang == "zh" else f"recent volume down to {pct(v)} of its usual level")
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def _join(items, lang):
+    items = list(items)
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
+def reliability_verdict(res, lang: str = "zh") -> str:
+    """α per construct against ``alpha_min`` (Nunnally, 1978: α ≥ 0.7)."""
+    check_lang(lang)
+    t = res.constructs
+    lo, hi = t["alpha"].min(), t["alpha"].max()
+    fail = [str(c) for c in t.index[~t["alpha_pass"]]]
+    if lang == "zh":
+        out = (f"{len(t)} 个构念的 Cronbach α 系数在 {lo:.3f} 至 {hi:.3f} 之间。以 α ≥ {res.alpha_min:g} 为标准"
+               f"（Nunnally, 1978），")
+        return out + ("全部构念信度良好。" if not fail else f"{_join(fail, lang)} 未达到标准，需检查其题项。")
+    out = (f"Cronbach's α of the {len(t)} constructs ranges from {lo:.3f} to {hi:.3f}. Against α ≥ {res.alpha_min:g} "
+           f"(Nunnally, 1978), ")
+    return out + ("every construct is reliable." if not fail else f"{_join(fail, lang)} fall short; review their items.")
+
+
+def construct_summary_verdict(res, lang: str = "zh") -> str:
+    """CR, AVE (Fornell & Larcker, 1981) and HTMT (Henseler, Ringle & Sarstedt, 2015) per construct."""
+    check_lang(lang)
+    t, th = res.constructs, res.thresholds
+    bad_cr = [str(c) for c in t.index[~t["cr_ok"]]]
+    bad_ave = [str(c) for c in t.index[~t["ave_ok"]]]
+    bad_htmt = [str(c) for c in t.index[~t["htmt_ok"]]]
+    if lang == "zh":
+        parts = [f"组合信度 CR 在 {t['cr'].min():.3f} 至 {t['cr'].max():.3f} 之间，平均方差抽取量 AVE 在 "
+                 f"{t['ave'].min():.3f} 至 {t['ave'].max():.3f} 之间。"]
+        parts.append(f"以 CR ≥ {th['cr']:g}、AVE ≥ {th['ave']:g} 为标准（Fornell & Larcker, 1981），"
+                     + ("各构念的收敛效度良好；" if not (bad_cr or bad_ave)
+                        else f"{_join(sorted(set(bad_cr + bad_ave)), lang)} 的收敛效度不足；"))
+        parts.append(f"以 HTMT < {th['htmt']:g} 为标准（Henseler, Ringle & Sarstedt, 2015），"
+                     + ("各构念之间具有区分效度。" if not bad_htmt else f"{_join(bad_htmt, lang)} 与其他构念区分不足。"))
+        return "".join(parts)
+    parts = [f"Composite reliability ranges from {t['cr'].min():.3f} to {t['cr'].max():.3f} and AVE from "
+             f"{t['ave'].min():.3f} to {t['ave'].max():.3f}. "]
+    parts.append(f"Against CR ≥ {th['cr']:g} and AVE ≥ {th['ave']:g} (Fornell & Larcker, 1981), "
+                 + ("convergent validity holds for every construct; " if not (bad_cr or bad_ave)
+                    else f"convergent validity is weak for {_join(sorted(set(bad_cr + bad_ave)), lang)}; "))
+    parts.append(f"against HTMT < {th['htmt']:g} (Henseler, Ringle & Sarstedt, 2015), "
+                 + ("the constructs are distinct." if not bad_htmt else f"{_join(bad_htmt, lang)} are not distinct enough."))
+    return "".join(parts)
