@@ -154,8 +154,8 @@ def test_heywood_case_warns():
 @pytest.mark.parametrize("model, message", [
     ({"visual": ["x1"]}, r"construct 'visual' has 1 item\(s\)"),
     ({"visual": ["x1", "x2", "q7"]}, r"items not found in data: \['q7'\]"),
-    ({"a": ["x1", "x2"], "b": ["x2", "x3"]}, r"item 'x2' is listed under more than one construct"),
-    ([("visual", ["x1"])], r"model must map construct name → list of item columns"),
+    ({"a": ["x1", "x2"], "b": ["x2", "x3"]}, r"item 'x2' is listed under both 'a' and 'b'; for a cross-loading write the model in lavaan syntax"),
+    ([("visual", ["x1"])], r"expected lavaan model syntax \(str\) or a dict construct → items, got list"),
 ])
 def test_cfa_bad_models(hs, model, message):
     with pytest.raises(DataError, match=message):

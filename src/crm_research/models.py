@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._core.bootstrap import resample_counts  # noqa: F401  (shared resampling scheme, used for docs)
+from ._core import lstsq
 from ._core.errors import DataError, StatWarning
 from ._core.results import Result, result
 from ._core.validation import numeric_frame, require_choice, require_frame, require_positive_int
+from .spec import parse_model
 
 __all__ = ["pls_path", "PLSResult", "ecsi_model", "logistics_model", "importance_performance", "loyalty_curve",
            "LoyaltyCurveResult", "loyalty_stages"]
@@ -48,32 +49,27 @@ def logistics_model(instrument="logistics_csl"):
     satisfaction → loyalty (conative), with relational benefits and switching cost → loyalty."""
     from .survey import load_instrument
 
-    inst = load_instrument(instrument)
-    m = inst.model
-    quality = ["cost", "commitment", "staff", "complaint", "presale", "insale", "postsale"]
-    measurement = {k: m[k] for k in quality + ["value", "satisfaction", "relational", "switching", "loyalty_conative"]}
-    structural = [(q, ["value", "satisfaction"]) for q in quality] + [
-        ("value", "satisfaction"), ("satisfaction", ["loyalty_conative", "relational"]),
-        ("relational", "loyalty_conative"), ("switching", "loyalty_conative")]
-    return measurement, structural
+    spec = load_instrument(instrument).spec()
+    return {c: list(items) for c, items in spec.measurement.items()}, list(spec.paths)
 
 
 def _parse(data, measurement, structural, func):
+    """Measurement from the one model parser (:func:`crm_research.spec.parse_model`: a dict
+    construct → items, lavaan syntax or a ModelSpec); structural paths as (source, target) pairs
+    or, when ``structural`` is None, the ``~`` paths of the model syntax."""
     frame = require_frame(data, func)
-    if not isinstance(measurement, dict) or not measurement:
-        raise DataError(f"{func}: measurement must map construct → list of item columns")
+    if isinstance(measurement, dict):
+        measurement = {c: [v] if isinstance(v, str) else v for c, v in measurement.items()}
+    spec = parse_model(measurement)
+    measurement = {c: list(v) for c, v in spec.measurement.items()}
+    if structural is None:
+        structural = list(spec.paths)
     names = list(measurement)
-    items = []
+    items = [i for cols in measurement.values() for i in cols]
     for c, cols in measurement.items():
-        cols = [cols] if isinstance(cols, str) else list(cols)
-        if not cols:
-            raise DataError(f"{func}: construct {c!r} has no items")
         missing = [i for i in cols if i not in frame.columns]
         if missing:
             raise DataError(f"{func}: construct {c!r}: items not found in data: {missing}")
-        items += cols
-    if len(set(items)) != len(items):
-        raise DataError(f"{func}: an item is assigned to more than one construct")
     edges = []
     for pair in structural:
         try:
@@ -113,7 +109,7 @@ def _parse(data, measurement, structural, func):
     block = np.zeros((len(items), m))
     pos = 0
     for j, c in enumerate(names):
-        k = len([measurement[c]] if isinstance(measurement[c], str) else measurement[c])
+        k = len(measurement[c])
         block[pos: pos + k, j] = 1
         pos += k
     return x, items, names, block, adj, int((~complete).sum())
@@ -132,10 +128,7 @@ def _standardise(a):
 
 def _regress(y, x):
     """Batched OLS of y (B, n) on x (B, n, k) without intercept (standardised data)."""
-    xt = x.transpose(0, 2, 1)
-    xtx = xt @ x
-    xty = (xt @ y[..., None])[..., 0]
-    return np.linalg.solve(xtx, xty[..., None])[..., 0]
+    return lstsq.solve(x, y)
 
 
 def _pls_batch(xs, block, adj, scheme, tol=1e-7, max_iter=300):
@@ -225,7 +218,7 @@ class PLSResult(Result):
         return self.paths
 
 
-def pls_path(data, measurement, structural, *, scheme="path", n_boot=0, seed=None, ci: float = 0.95,
+def pls_path(data, measurement, structural=None, *, scheme="path", n_boot=0, seed=None, ci: float = 0.95,
              scale=None) -> PLSResult:
     """PLS path modelling (mode A, standardised indicators).
 
@@ -371,7 +364,7 @@ def loyalty_curve(data, satisfaction: str, loyalty: str, *, grid: int = 60, min_
         raise DataError(f"{func}: {satisfaction!r} takes only {np.unique(s).size} distinct values; break-points need a finer scale")
 
     def rss_of(a):
-        coef, *_ = np.linalg.lstsq(a, yv, rcond=None)
+        coef = lstsq.solve(a, yv)
         r = yv - a @ coef
         return float(r @ r), coef
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._core import lstsq
 from ._core.bootstrap import resample_counts
 from ._core.errors import DataError, StatWarning
 from ._core.results import Result, result
@@ -217,12 +218,9 @@ def _fit(yv: pd.Series, xv: pd.DataFrame, robust: str | None):
     n, k = xv.shape
     a = np.column_stack([np.ones(n), xv.to_numpy()])
     yy = yv.to_numpy()
-    q, rr = np.linalg.qr(a)
-    b = np.linalg.solve(rr, q.T @ yy)
-    resid = yy - a @ b
-    df_resid = n - k - 1
-    sigma2 = resid @ resid / df_resid
-    xtx_inv = np.linalg.inv(rr) @ np.linalg.inv(rr).T
+    ls = lstsq.fit(a, yy)
+    b, resid, df_resid, xtx_inv = ls.b, ls.resid, ls.df, ls.xtx_inv
+    sigma2 = ls.sigma2
     if robust == "HC3":
         h = np.einsum("ij,jk,ik->i", a, xtx_inv, a)
         meat = a.T @ (a * (resid**2 / (1 - h) ** 2)[:, None])
@@ -382,16 +380,8 @@ def _boot_weights(n: int, n_boot: int, rng) -> np.ndarray:
 
 
 def _wls_batch(w: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Coefficients of y on a for every weight row: (A'WA) b = A'Wy for all rows at once.
-
-    The cross-products are one BLAS matrix product of the weights with the n × (p² + p) table of
-    per-case products a_i·a_j and a_i·y, then one batched solve."""
-    p = a.shape[1]
-    prods = np.concatenate([(a[:, :, None] * a[:, None, :]).reshape(len(a), p * p), a * y[:, None]], axis=1)
-    sums = w @ prods
-    ata = sums[:, : p * p].reshape(-1, p, p)
-    aty = sums[:, p * p:]
-    return np.linalg.solve(ata, aty[..., None])[..., 0]
+    """Coefficients of y on a for every bootstrap weight row (the package's one kernel)."""
+    return lstsq.solve(a, y, w)
 
 
 def _intervals(boot: np.ndarray, est: float, level: float) -> tuple[tuple, tuple]:
@@ -406,11 +396,8 @@ def _intervals(boot: np.ndarray, est: float, level: float) -> tuple[tuple, tuple
 
 
 def _ols_coef(a: np.ndarray, y: np.ndarray):
-    b, *_ = np.linalg.lstsq(a, y, rcond=None)
-    resid = y - a @ b
-    df = len(y) - a.shape[1]
-    cov = resid @ resid / df * np.linalg.inv(a.T @ a)
-    return b, np.sqrt(np.diag(cov)), df, cov
+    ls = lstsq.fit(a, y)
+    return ls.b, ls.se, ls.df, ls.cov
 
 
 # ---------------------------------------------------------------------------------------------
@@ -568,7 +555,7 @@ def moderation(data, x: str, w: str, y: str, *, covariates=(), center: bool = Tr
     jn = tuple(sorted(float(r) for r in (-qb + np.array([-1, 1]) * np.sqrt(disc)) / (2 * qa))) if disc >= 0 and qa != 0 else ()
     resid_full = yv.to_numpy() - a @ b
     a0 = np.delete(a, 3, axis=1)
-    b0, *_ = np.linalg.lstsq(a0, yv.to_numpy(), rcond=None)
+    b0 = lstsq.solve(a0, yv.to_numpy())
     tss = ((yv - yv.mean()) ** 2).sum()
     r2 = 1 - resid_full @ resid_full / tss
     r2_0 = 1 - ((yv.to_numpy() - a0 @ b0) ** 2).sum() / tss

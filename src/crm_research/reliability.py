@@ -343,10 +343,10 @@ def reliability_table(data, constructs, *, alpha_min: float = 0.7, missing: str 
     """
     func = "reliability_table"
     frame = require_frame(data, func)
-    if not isinstance(constructs, dict) or not constructs:
-        raise DataError(f"{func}: constructs must map construct name → list of item columns")
+    from .spec import parse_model
+
     rows = []
-    for name, cols in constructs.items():
+    for name, cols in parse_model(constructs).measurement.items():
         missing_cols = [c for c in cols if c not in frame.columns]
         if missing_cols:
             raise DataError(f"{func}: construct {name!r}: items not found in data: {missing_cols}")

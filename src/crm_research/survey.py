@@ -56,6 +56,7 @@ class Instrument:
     item_text: dict = field(repr=False)
     reverse_of: dict = field(repr=False)
     scale_labels: dict = field(default_factory=dict, repr=False)
+    structural: str = field(default="", repr=False)
 
     @property
     def items(self) -> list[str]:
@@ -69,6 +70,21 @@ class Instrument:
     def model(self) -> dict[str, list[str]]:
         """construct → item columns, the mapping cfa/pls_path take."""
         return {k: list(c.items) for k, c in self.constructs.items()}
+
+    def spec(self, constructs=None):
+        """The instrument's model as a :class:`crm_research.spec.ModelSpec`: the measurement model of
+        ``constructs`` (default: those in the structural model, else all) and the instrument's
+        ``structural`` paths (lavaan syntax in the YAML), if any."""
+        from .spec import parse_model
+
+        paths = parse_model(self.structural) if self.structural else None
+        if constructs is None:
+            constructs = [c for c in self.constructs if paths is None or c in paths.variables]
+        unknown = [c for c in constructs if c not in self.constructs]
+        if unknown:
+            raise DataError(f"instrument {self.name}: constructs not in the instrument: {unknown}")
+        lines = [f"{c} =~ " + " + ".join(self.constructs[c].items) for c in constructs]
+        return parse_model("\n".join(lines) + ("\n" + self.structural if self.structural else ""))
 
     def construct_label(self, construct: str, lang: str = "en") -> str:
         return self.constructs[construct].label.get(lang, construct)
@@ -158,8 +174,17 @@ def load_instrument(name_or_path) -> Instrument:
         if twin not in seen:
             raise DataError(f"instrument {file}: item {code!r} is reverse_of {twin!r}, which is not an item")
     labels = {int(k): _bilingual(v, f"scale label {k}", file) for k, v in (scale.get("labels") or {}).items()}
+    structural = spec.get("structural") or ""
+    if not isinstance(structural, str):
+        raise DataError(f"instrument {file}: structural must be lavaan model syntax (text), got {structural!r}")
+    if structural:
+        from .spec import parse_model
+
+        bad = [v for v in parse_model(structural).variables if v not in constructs]
+        if bad:
+            raise DataError(f"instrument {file}: structural model names constructs not in the instrument: {bad}")
     return Instrument(str(spec.get("name", Path(file).stem)), _bilingual(spec.get("title", file), "title", file),
-                      str(spec.get("source", "")), lo, hi, constructs, item_text, reverse_of, labels)
+                      str(spec.get("source", "")), lo, hi, constructs, item_text, reverse_of, labels, structural)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ._core.errors import DataError, StatWarning
 from ._core.results import Result, result
 from ._core.validation import require_choice, require_frame, require_positive_int
 from .reliability import _items, cronbach_alpha
+from .spec import parse_model
 
 __all__ = ["kmo", "bartlett", "efa", "parallel_analysis", "cfa", "harman", "htmt", "construct_summary",
            "KMOResult", "BartlettResult", "EFAResult", "CFAResult", "HarmanResult", "THRESHOLDS"]
@@ -246,19 +247,18 @@ class CFAResult(Result):
 
 
 def _model_items(data: pd.DataFrame, model, func: str):
-    if not isinstance(model, dict) or not model:
-        raise DataError(f"{func}: model must map construct name → list of item columns, e.g. "
-                        f"{{'satisfaction': ['SAT1', 'SAT2', 'SAT3']}}")
-    items, assign = [], []
-    for f, (name, cols) in enumerate(model.items()):
-        if isinstance(cols, str) or len(cols) < 2:
+    """Items in model order and the construct index of each, from the one model parser."""
+    if isinstance(model, dict):
+        short = {k: v for k, v in model.items() if isinstance(v, str) or len(v) < 2}
+        if short:
+            name, cols = next(iter(short.items()))
             raise DataError(f"{func}: construct {name!r} has {0 if isinstance(cols, str) else len(cols)} item(s); "
                             f"each construct needs at least 2 items (3 or more to be identified on its own)")
-        for c in cols:
-            if c in items:
-                raise DataError(f"{func}: item {c!r} is listed under more than one construct")
-            items.append(c)
-            assign.append(f)
+    spec = parse_model(model)
+    items, assign = [], []
+    for f, cols in enumerate(spec.measurement.values()):
+        items += list(cols)
+        assign += [f] * len(cols)
     missing = [c for c in items if c not in data.columns]
     if missing:
         raise DataError(f"{func}: items not found in data: {missing}")
@@ -279,7 +279,7 @@ def htmt(data, model, *, htmt2: bool = True) -> pd.DataFrame:
     x = _items(frame[items], func, "listwise")
     r = np.abs(np.corrcoef(x.to_numpy(), rowvar=False))
     mean = (lambda a: float(np.exp(np.mean(np.log(a))))) if htmt2 else (lambda a: float(np.mean(a)))
-    names = list(model)
+    names = list(parse_model(model).measurement)
     m = len(names)
     mono = np.empty(m)
     for f in range(m):
@@ -307,7 +307,7 @@ def cfa(data, model) -> CFAResult:
     items, assign = _model_items(frame, model, func)
     x = _items(frame[items], func, "listwise")
     n, p = x.shape
-    names = list(model)
+    names = list(parse_model(model).measurement)
     m = len(names)
     q = (p - m) + m * (m + 1) // 2 + p
     if p * (p + 1) // 2 < q:
@@ -430,6 +430,7 @@ def construct_summary(data, model, *, thresholds: dict | None = None, cfa_result
             raise DataError(f"construct_summary: unknown thresholds {sorted(unknown)}; known: {sorted(th)}")
         th.update(thresholds)
     res = cfa_result if cfa_result is not None else cfa(data, model)
+    model = {c: list(v) for c, v in parse_model(model).measurement.items()}
     rows = []
     for name, cols in model.items():
         a = cronbach_alpha(require_frame(data, "construct_summary")[list(cols)])

@@ -21,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._core import lstsq
+
 __all__ = ["bank_study", "calibrate", "BANK_STUDY_PUBLISHED", "CONTROLS"]
 
 BANK_STUDY_PUBLISHED = {
@@ -119,7 +121,7 @@ def _stats(frame: pd.DataFrame) -> dict:
     out = {"n_valid": len(valid)}
     for name, X in (("m1", X1), ("m2", X2)):
         Xs = np.column_stack([np.ones(len(y)), np.apply_along_axis(z, 0, X)])
-        beta, *_ = np.linalg.lstsq(Xs, z(y), rcond=None)
+        beta = lstsq.solve(Xs, z(y))
         resid = z(y) - Xs @ beta
         r2 = 1 - resid @ resid / ((len(y) - 1))
         out[name] = (beta, r2)
