@@ -102,10 +102,15 @@ def test_mediation_bootstrap_equals_plain_loop(d):
 
 def test_parallel_mediation(d):
     m = r.mediation(d, "quality", ["satisfaction", "value"], "loyalty", n_boot=300, seed=1)
-    assert list(m.indirect.index) == ["satisfaction", "value", "total"]
-    assert_allclose(m.indirect["total"], m.indirect["satisfaction"] + m.indirect["value"])
-    assert_allclose(m.total, m.direct + m.indirect["total"], rtol=1e-10)
-    assert set(m.ci) == {"satisfaction", "value", "total"}
+    e = m.effects
+    assert list(e.index) == ["satisfaction", "value", "total"]
+    assert_allclose(e.loc["total", "indirect"], e.loc["satisfaction", "indirect"] + e.loc["value", "indirect"])
+    assert_allclose(m.indirect, e.loc["total", "indirect"]) and np.isnan(m.a)
+    assert_allclose(m.total, m.direct + m.indirect, rtol=1e-10)
+    assert m.ci == (e.loc["total", "ci_low"], e.loc["total", "ci_high"]) and m.ci[0] < m.ci[1]
+    single = r.mediation(d, "quality", "satisfaction", "loyalty", n_boot=0)
+    assert type(single.a) is float and type(single.indirect) is float and len(single.effects) == 1
+    assert np.isnan(single.ci[0]) and np.isnan(single.se_boot)
 
 
 def test_moderation_matches_r(d):

@@ -119,7 +119,7 @@ def test_screen_funnel_and_reasons(tmp_path, inst):
     s = load_survey(_csv(tmp_path, f), inst)
     res = s.screen(min_duration=60, issued=12)
     assert res.returned == 10 and res.valid == 6
-    why = res.dropped["reason"].to_dict()
+    why = res.reason("en").to_dict()
     assert set(why) == {"r1", "r2", "r3", "r5"}
     assert why["r1"].startswith("contradictory: S1 = 5 and its reverse-keyed twin S3 = 5")
     assert why["r2"] == "completed in 30 s (< 60 s)"
@@ -127,6 +127,8 @@ def test_screen_funnel_and_reasons(tmp_path, inst):
     assert why["r5"] == "missing 4 of 5 answers (> 20%)"
     assert res.funnel_text() == "12 → 10 (83.3 %) → 6 (60.0 % of returned)"
     assert res.funnel["n"].tolist() == [12, 10, 6, 6]
+    assert res.reasons().to_dict() == {"missing": 1, "straight_lining": 1, "too_fast": 1, "contradictory": 1}
+    assert res.reason("zh")["r2"] == "答题用时 30 秒（< 60 秒）"
 
 
 def test_funnel_of_the_bank_study():

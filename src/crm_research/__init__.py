@@ -16,8 +16,9 @@ __version__ = "0.1.0"
 __all__ = ["DataError", "StatWarning", "__version__"]
 
 _SUBMODULES = {
-    "survey", "reliability", "validity", "regression", "models", "value", "audit",
-    "simulate", "tables", "plots", "reports", "warehouse", "labels", "cli",
+    "survey", "reliability", "validity", "regression", "models", "value", "audit", "frequencies",
+    "simulate", "tables", "plots", "reports", "warehouse", "labels", "cli", "spec", "sem", "evaluation",
+    "periodic", "report", "present", "io", "engines", "replications",
 }
 
 

@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
         if args.command == "report":
-            from .reports import render_reports
+            from .report import render_reports
 
             render_reports(period=args.period, all_periods=args.all, data=Path(args.data),
                            notebooks=Path(args.notebooks), out=Path(args.out), lang=args.lang,

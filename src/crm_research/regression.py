@@ -406,14 +406,26 @@ def _ols_coef(a: np.ndarray, y: np.ndarray):
 
 @result
 class MediationResult(Result):
-    a: object
-    b: object
+    """Fields never change type with the number of mediators:
+
+    - ``a``, ``b``: the a and b paths (floats; NaN with several mediators — see ``effects``);
+    - ``direct`` (c′), ``total`` (c), ``indirect``: the (total) indirect effect Σ aⱼbⱼ;
+    - ``ci``, ``ci_bc``: percentile and bias-corrected bootstrap intervals of ``indirect``
+      ((nan, nan) without bootstrap), ``se_boot`` its bootstrap SE (NaN without);
+    - ``effects``: one row per mediator (and 'total' with several): ``a``, ``b``, ``indirect``,
+      ``se_boot``, ``ci_low``, ``ci_high``, ``bc_low``, ``bc_high``;
+    - ``paths``: every regression path with SE, t, p (as PROCESS prints them).
+    """
+
+    a: float
+    b: float
     direct: float
     total: float
-    indirect: object
-    ci: object
-    ci_bc: object
-    se_boot: object
+    indirect: float
+    ci: tuple
+    ci_bc: tuple
+    se_boot: float
+    effects: pd.DataFrame
     paths: pd.DataFrame
     n: int
     n_boot: int
@@ -431,8 +443,8 @@ def mediation(data, x: str, m, y: str, *, covariates=(), n_boot: int = 5000, ci:
     covariates); indirect effect a·b per mediator (and their total for several mediators), with
     percentile (``ci``) and bias-corrected (``ci_bc``) bootstrap intervals from ``n_boot``
     resamples, all computed at once (no Python loop over resamples). ``seed`` makes them repeatable.
-    With one mediator ``a``, ``b``, ``indirect`` and ``ci`` are numbers/tuples; with several they are
-    Series / dicts keyed by mediator (``'total'`` for the total indirect effect).
+    ``indirect`` and ``ci`` are those of the total indirect effect (the only one with one
+    mediator); per-mediator effects are in ``effects``.
     """
     func = "mediation"
     ms = [m] if isinstance(m, str) else list(m)
@@ -492,12 +504,20 @@ def mediation(data, x: str, m, y: str, *, covariates=(), n_boot: int = 5000, ci:
         if lab in cis:
             row = paths.index[(paths["path"] == "indirect")][j]
             paths.loc[row, ["ci_low", "ci_high"]] = cis[lab]
-    if len(ms) == 1:
-        lab = ms[0]
-        return MediationResult(float(a_est[0]), float(b_est[0]), float(coef_b[1]), float(coef_c[1]), float(ind[0]),
-                               cis.get(lab), bcs.get(lab), ses.get(lab), paths, n, n_boot)
-    return MediationResult(pd.Series(a_est, index=ms), pd.Series(b_est, index=ms), float(coef_b[1]), float(coef_c[1]),
-                           pd.Series(ind_all, index=labels), cis or None, bcs or None, ses or None, paths, n, n_boot)
+    nan2 = (float("nan"), float("nan"))
+    effects = pd.DataFrame({
+        "a": list(a_est) + ([np.nan] if len(ms) > 1 else []),
+        "b": list(b_est) + ([np.nan] if len(ms) > 1 else []),
+        "indirect": ind_all,
+        "se_boot": [ses.get(lab, np.nan) for lab in labels],
+        "ci_low": [cis.get(lab, nan2)[0] for lab in labels], "ci_high": [cis.get(lab, nan2)[1] for lab in labels],
+        "bc_low": [bcs.get(lab, nan2)[0] for lab in labels], "bc_high": [bcs.get(lab, nan2)[1] for lab in labels],
+    }, index=pd.Index(labels, name="mediator"))
+    last = labels[-1]
+    one = len(ms) == 1
+    return MediationResult(float(a_est[0]) if one else float("nan"), float(b_est[0]) if one else float("nan"),
+                           float(coef_b[1]), float(coef_c[1]), float(ind_all[-1]), cis.get(last, nan2),
+                           bcs.get(last, nan2), float(ses.get(last, np.nan)), effects, paths, n, n_boot)
 
 
 # ---------------------------------------------------------------------------------------------

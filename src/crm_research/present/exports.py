@@ -10,6 +10,7 @@ injection; numbers stay numbers.
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 import re
 import tempfile
@@ -139,13 +140,31 @@ def to_xlsx(tables, path, *, sheet_names: Iterable[str] | None = None) -> Path:
             ws.cell(row=last + 1, column=1, value=neutralise(t.note)).font = Font(italic=True, size=9)
         ws.freeze_panes = "A3"
     wb.properties.creator = "crm_research"
-    import datetime as _dt
-
     fixed = _dt.datetime(2000, 1, 1)
     wb.properties.created = wb.properties.modified = fixed
     with atomic_write(path) as tmp:
         wb.save(tmp)
+        _normalise_zip(tmp, fixed)
     return Path(path)
+
+
+def _normalise_zip(path: Path, when: _dt.datetime) -> None:
+    """Rewrite a zip container with fixed member timestamps so identical content gives identical bytes."""
+    import re
+    import zipfile
+
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path) as z:
+        members = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    tmp = path.with_name(path.name + ".zip")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            if name == "docProps/core.xml":   # openpyxl stamps the save time into 'modified'
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + stamp + rb"\g<2>", data)
+            z.writestr(info, data)
+    os.replace(tmp, path)
 
 
 # -- Word -----------------------------------------------------------------------------------------

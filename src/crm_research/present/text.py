@@ -11,7 +11,8 @@ import numpy as np
 
 from .labels import check_lang
 
-__all__ = ["whale_verdict", "churn_reason", "pct", "reliability_verdict", "construct_summary_verdict"]
+__all__ = ["whale_verdict", "churn_reason", "pct", "reliability_verdict", "construct_summary_verdict",
+           "funnel_text", "screening_reason"]
 
 
 def pct(x: float, decimals: int = 0) -> str:
@@ -92,3 +93,36 @@ def construct_summary_verdict(res, lang: str = "zh") -> str:
     parts.append(f"against HTMT < {th['htmt']:g} (Henseler, Ringle & Sarstedt, 2015), "
                  + ("the constructs are distinct." if not bad_htmt else f"{_join(bad_htmt, lang)} are not distinct enough."))
     return "".join(parts)
+
+
+def funnel_text(s, lang: str = "zh") -> str:
+    """The screening funnel as papers report it: '500 → 492 (98.4 %) → 481 (97.8 % of returned)'."""
+    check_lang(lang)
+    ret = f"{s.returned}"
+    if s.issued:
+        ret = f"{s.issued} → {s.returned} ({100 * s.returned / s.issued:.1f} %)"
+    of = "of returned" if lang == "en" else "占回收"
+    return f"{ret} → {s.valid} ({100 * s.valid / s.returned:.1f} % {of})"
+
+
+def screening_reason(row, rules: dict, lang: str = "zh") -> str:
+    """Why one response was dropped, from its rule flags (see ``Survey.screen``)."""
+    check_lang(lang)
+    zh = lang == "zh"
+    parts = []
+    if row["contradictory"]:
+        for pair in str(row["contradicted"]).split():
+            twin, rev = pair.split("/")
+            a, b = row[twin], row[rev]
+            parts.append(f"回答矛盾：{twin} = {a:g}，其反向题 {rev} = {b:g}" if zh
+                         else f"contradictory: {twin} = {a:g} and its reverse-keyed twin {rev} = {b:g}")
+    if row["too_fast"]:
+        d, m = row["duration"], rules.get("min_duration")
+        parts.append(f"答题用时 {d:g} 秒（< {m:g} 秒）" if zh else f"completed in {d:g} s (< {m:g} s)")
+    if row["straight_lining"]:
+        v, n = row["straight_value"], row["n_answered"]
+        parts.append(f"直线作答：{n} 题全部回答 {v:g}" if zh else f"straight-lining: answered {v:g} to all {n} items")
+    if row["missing"]:
+        n, k, mx = row["n_missing"], rules.get("n_items"), rules.get("max_missing", 0)
+        parts.append(f"缺答 {n}/{k} 题（> {100 * mx:.0f}%）" if zh else f"missing {n} of {k} answers (> {100 * mx:.0f}%)")
+    return ("；" if zh else "; ").join(parts)

@@ -1,0 +1,93 @@
+"""Reporting periods: quarters (``2026Q3``) and months (``2026-09``), and where a period's files are."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .._core.errors import DataError
+
+__all__ = ["Period", "parse_period", "survey_file", "discover_periods"]
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period: a quarter (``2026Q3``) or a month (``2026-09``)."""
+
+    label: str
+    start: _dt.date
+    end: _dt.date  # exclusive
+
+    def contains(self, dates: pd.Series) -> pd.Series:
+        d = pd.to_datetime(dates, errors="coerce")
+        return (d >= pd.Timestamp(self.start)) & (d < pd.Timestamp(self.end))
+
+    def previous(self) -> "Period":
+        if "Q" in self.label:
+            y, q = int(self.label[:4]), int(self.label[-1])
+            return parse_period(f"{y - 1}Q4" if q == 1 else f"{y}Q{q - 1}")
+        y, m = int(self.label[:4]), int(self.label[5:])
+        return parse_period(f"{y - 1}-12" if m == 1 else f"{y}-{m - 1:02d}")
+
+    def year_before(self) -> "Period":
+        return parse_period(str(int(self.label[:4]) - 1) + self.label[4:])
+
+
+def parse_period(text: str) -> Period:
+    """``2026Q3`` → 2026-07-01 … 2026-10-01; ``2026-09`` → 2026-09-01 … 2026-10-01."""
+    s = str(text).strip() if text is not None else ""
+    if not s:
+        raise DataError("period is empty: give a quarter like 2026Q3 or a month like 2026-09")
+    year = re.match(r"(\d{4})", s)
+    if year and int(year.group(1)) < 1900:
+        raise DataError(f"period {text!r}: year {year.group(1)} is before 1900; give a quarter like 2026Q3 or a "
+                        f"month like 2026-09")
+    m = re.fullmatch(r"(\d{4})[-_ ]?Q([1-4])", s, re.I)
+    if m:
+        y, q = int(m.group(1)), int(m.group(2))
+        start = _dt.date(y, 3 * q - 2, 1)
+        end = _dt.date(y + 1, 1, 1) if q == 4 else _dt.date(y, 3 * q + 1, 1)
+        return Period(f"{y}Q{q}", start, end)
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", s)
+    if m and 1 <= int(m.group(2)) <= 12:
+        y, mo = int(m.group(1)), int(m.group(2))
+        end = _dt.date(y + 1, 1, 1) if mo == 12 else _dt.date(y, mo + 1, 1)
+        return Period(f"{y}-{mo:02d}", _dt.date(y, mo, 1), end)
+    raise DataError(f"period {text!r} is not a quarter like 2026Q3 or a month like 2026-09")
+
+
+def survey_file(data_dir, period: str) -> Path | None:
+    """The survey wave file of the quarter containing ``period`` (survey_<quarter>.csv), if any."""
+    p = parse_period(period)
+    quarter = f"{p.start.year}Q{(p.start.month - 1) // 3 + 1}"
+    path = Path(data_dir) / f"survey_{quarter}.csv"
+    return path if path.exists() else None
+
+
+def discover_periods(data_dir) -> list[str]:
+    """Quarters covered by ``shipments.csv`` (ship_date) or the survey waves in ``data_dir``."""
+    data_dir = Path(data_dir)
+    periods = set()
+    ship = data_dir / "shipments.csv"
+    if ship.exists():
+        d = pd.to_datetime(pd.read_csv(ship, usecols=["ship_date"])["ship_date"])
+        periods |= set(d.dt.to_period("Q").astype(str))
+    skipped = []
+    for p in sorted(data_dir.glob("survey_*.csv")):
+        m = re.fullmatch(r"survey_(\d{4}Q[1-4])", p.stem)
+        if m and int(m.group(1)[:4]) >= 1900:
+            periods.add(m.group(1))
+        else:
+            skipped.append(p.name)
+    if skipped:
+        logging.getLogger("crm_research").warning(
+            "skipped files that do not match the naming scheme survey_<YYYY>Q<1-4>.csv: %s", ", ".join(skipped))
+    if not periods:
+        raise DataError(f"report: no shipments.csv or survey_<wave>.csv in data folder {str(data_dir)!r}; "
+                        f"nothing to report")
+    return sorted(periods)

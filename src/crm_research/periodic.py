@@ -1,0 +1,111 @@
+"""Period-over-period statistics for the periodic reports: service KPIs with tests of change, survey
+waves compared, satisfaction indices over waves. Pure functions of DataFrames and Surveys; the
+report layer (:mod:`crm_research.report`) finds the files and shows the results.
+
+Tests of change: two-proportion z tests for rates (on-time, damage), Welch's t test for means
+(response and resolution times, construct scores) — checked against scipy and R's prop.test /
+t.test in tests/test_periodic.py.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from scipy import stats
+
+from ._core.errors import DataError
+from .io.periods import Period, parse_period
+
+__all__ = ["kpis", "wave_comparison", "two_proportion_z", "wave_indices", "comparison_periods", "KPI_SPEC"]
+
+#: kpi → (service stage, kind of measure, table, column, date column, good direction)
+KPI_SPEC = {
+    "quote_response_hours": ("presale", "mean", "shipments", "quote_response_hours", "ship_date", "down"),
+    "on_time_rate": ("insale", "rate", "shipments", "on_time", "ship_date", "up"),
+    "damage_rate": ("insale", "rate", "shipments", "damaged", "ship_date", "down"),
+    "complaint_resolution_hours": ("postsale", "mean", "complaints", "resolution_hours", "opened", "down"),
+}
+
+
+def comparison_periods(period) -> dict[str, Period]:
+    """The periods a report compares: ``current``, ``previous`` and ``year_before``."""
+    per = period if isinstance(period, Period) else parse_period(period)
+    return {"current": per, "previous": per.previous(), "year_before": per.year_before()}
+
+
+def two_proportion_z(x1: float, n1: int, x2: float, n2: int) -> tuple[float, float]:
+    """Pooled two-proportion z test (R's ``prop.test(correct = FALSE)``): z and two-sided p."""
+    if n1 < 1 or n2 < 1:
+        return float("nan"), float("nan")
+    pool = (x1 + x2) / (n1 + n2)
+    se = (pool * (1 - pool) * (1 / n1 + 1 / n2)) ** 0.5
+    if se == 0:
+        return 0.0, 1.0
+    z = (x1 / n1 - x2 / n2) / se
+    return float(z), float(2 * stats.norm.sf(abs(z)))
+
+
+def _test(kind: str, a: pd.Series, b: pd.Series) -> float:
+    if len(a) < 2 or len(b) < 2:
+        return float("nan")
+    if kind == "rate":
+        return two_proportion_z(float(a.sum()), len(a), float(b.sum()), len(b))[1]
+    return float(stats.ttest_ind(a, b, equal_var=False).pvalue)
+
+
+def kpis(shipments: pd.DataFrame, complaints: pd.DataFrame, period) -> pd.DataFrame:
+    """Service KPIs before, during and after the sale for ``period``, the previous period and the
+    same period a year before, each change tested (``p_previous``, ``p_year_before``): two-proportion
+    z tests for on-time and damage rates, Welch t tests for quote response and complaint
+    resolution times. ``good`` says which direction is an improvement ("up" or "down")."""
+    pers = comparison_periods(period)
+    rows = []
+    for name, (stage, kind, table, col, date_col, good) in KPI_SPEC.items():
+        src = shipments if table == "shipments" else complaints
+        for need in (col, date_col):
+            if need not in src.columns:
+                raise DataError(f"kpis: column {need!r} not found in the {table} table")
+        vals = {k: src.loc[p.contains(src[date_col]), col].dropna().astype(float) for k, p in pers.items()}
+        row = {"kpi": name, "stage": stage, "good": good}
+        for k, v in vals.items():
+            row[k] = float(v.mean()) if len(v) else float("nan")
+            row[f"n_{k}"] = int(len(v))
+        row["p_previous"] = _test(kind, vals["current"], vals["previous"])
+        row["p_year_before"] = _test(kind, vals["current"], vals["year_before"])
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("kpi")
+
+
+def wave_comparison(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """Construct means of two survey waves compared with Welch t tests and Cohen's d (pooled SD
+    as the root mean of the two variances)."""
+    rows = []
+    for c in current.columns:
+        if c not in previous.columns:
+            continue
+        a, b = current[c].dropna(), previous[c].dropna()
+        if len(a) < 2 or len(b) < 2:
+            continue
+        t = stats.ttest_ind(a, b, equal_var=False)
+        sd = ((a.var(ddof=1) + b.var(ddof=1)) / 2) ** 0.5
+        rows.append({"construct": c, "current": a.mean(), "previous": b.mean(), "difference": a.mean() - b.mean(),
+                     "t": float(t.statistic), "p": float(t.pvalue),
+                     "cohens_d": (a.mean() - b.mean()) / sd if sd else float("nan"),
+                     "n_current": len(a), "n_previous": len(b)})
+    return pd.DataFrame(rows).set_index("construct") if rows else pd.DataFrame(
+        columns=["current", "previous", "difference", "t", "p", "cohens_d", "n_current", "n_previous"])
+
+
+def wave_indices(waves: dict, *, min_duration: float | None = None) -> tuple[pd.DataFrame, dict]:
+    """0–100 construct indices (PLS path model of each wave's instrument, as the ACSI reports
+    them) for every survey wave in ``waves`` (label → :class:`crm_research.survey.Survey`), after
+    screening. Returns the indices (construct × wave) and the PLS results by wave."""
+    from .models import pls_path
+
+    cols, fits = {}, {}
+    for label, s in waves.items():
+        inst = s.instrument
+        kept = s.screen(min_duration=min_duration if min_duration is not None and "duration_sec" in s.responses
+                        else None).kept.index
+        res = pls_path(s.keyed().loc[kept], inst.spec(), scale=(inst.scale_min, inst.scale_max))
+        cols[label], fits[label] = res.index, res
+    return pd.DataFrame(cols), fits
