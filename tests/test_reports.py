@@ -30,7 +30,7 @@ def _digest(folder: Path) -> dict:
 def rendered(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     assert main(["report", "--period", PERIOD, "--data", str(SAMPLE), "--notebooks", str(ROOT / "notebooks"),
-                 "--out", str(out), "--lang", "en"]) == 0
+                 "--out", str(out), "--lang", "en", "--audience", "external"]) == 0
     return out
 
 
@@ -41,7 +41,7 @@ def test_every_notebook_rendered_with_files(rendered):
         html = (folder / nb.with_suffix(".html").name).read_text(encoding="utf-8")
         assert "class='toc'" in html and "<pre" not in html.split("class='toc'")[0]
     for table in ("reliability", "cfa_fit", "pls_paths", "abc_mix", "kpis", "hierarchical_steps", "csi_trend", "drivers",
-                  "top_churn_warnings", "receivables"):
+                  "churn_at_risk", "churn_lost", "receivables"):
         assert (folder / "tables" / f"{table}.csv").exists() and (folder / "tables" / f"{table}.xlsx").exists()
     for fig in ("pareto", "whale", "ipma", "loyalty_curve"):
         assert (folder / "figures" / f"{fig}.png").exists() and (folder / "figures" / f"{fig}.svg").exists()
@@ -57,12 +57,14 @@ def test_manifest(rendered):
     assert m["versions"]["pandas"] and m["started"] <= m["finished"]
 
 
-def test_tables_identify_no_customer(rendered):
-    churn = pd.read_csv(rendered / PERIOD / "tables" / "churn_warnings.csv", index_col=0)
-    assert all(str(i).startswith("ID-") for i in churn.index)
-    customers = set(pd.read_csv(SAMPLE / "customers.csv")["customer_id"])
-    text = "".join(p.read_text(encoding="utf-8") for p in (rendered / PERIOD / "tables").glob("*.csv"))
-    assert not any(c in text for c in list(customers)[:50])
+def test_external_tables_identify_no_customer(rendered):
+    churn = pd.read_csv(rendered / PERIOD / "tables" / "churn_at_risk.csv", index_col=0, encoding="utf-8-sig")
+    assert list(churn.columns) == ["Customers", "Value at risk (CNY/year)"] and len(churn) == 1
+    people = pd.read_csv(SAMPLE / "customers.csv")
+    text = "".join(p.read_text(encoding="utf-8-sig") for p in (rendered / PERIOD / "tables").glob("*.csv"))
+    text += "".join(p.read_text(encoding="utf-8") for p in (rendered / PERIOD).glob("*.html"))
+    leaked = [c for c in list(people["customer_id"]) + list(people["name"]) if c in text]
+    assert leaked == []
 
 
 def test_rerun_is_byte_identical_and_failure_keeps_last_good(rendered, tmp_path):
@@ -70,7 +72,7 @@ def test_rerun_is_byte_identical_and_failure_keeps_last_good(rendered, tmp_path)
     # re-run one notebook set into a second folder: same tables byte for byte
     out2 = tmp_path / "again"
     assert main(["report", "--period", PERIOD, "--data", str(SAMPLE), "--notebooks", str(ROOT / "notebooks"),
-                 "--out", str(out2), "--lang", "en"]) == 0
+                 "--out", str(out2), "--lang", "en", "--audience", "external"]) == 0
     again = _digest(out2 / PERIOD)
     assert again == before
     # a corrupted input: the run fails, names notebook and cell, quarantines, keeps the good report
@@ -78,7 +80,7 @@ def test_rerun_is_byte_identical_and_failure_keeps_last_good(rendered, tmp_path)
     shutil.copytree(SAMPLE, bad)
     (bad / "shipments.csv").write_text("shipment_id,customer_id,ship_date,revenue\nS1,C1,not a date,-5\n", encoding="utf-8")
     code = main(["report", "--period", PERIOD, "--data", str(bad), "--notebooks", str(ROOT / "notebooks"),
-                 "--out", str(out2), "--lang", "en"])
+                 "--out", str(out2), "--lang", "en", "--audience", "external"])
     assert code == 2
     assert _digest(out2 / PERIOD) == before
     quarantine = list((out2 / "_quarantine").iterdir())
@@ -161,7 +163,7 @@ def test_report_on_spark_gives_the_same_tables(rendered, tmp_path):
     sh.copy(ROOT / "notebooks" / "30_customer_value.ipynb", nbs)
     assert main(["report", "--period", PERIOD, "--data", str(SAMPLE), "--notebooks", str(nbs), "--out",
                  str(tmp_path / "o"), "--lang", "en", "--engine", "spark", "--spark-master", "local[1]"]) == 0
-    for t in ("abc_mix", "rfm_segments", "churn_warnings", "ageing", "credit_grades"):
+    for t in ("abc_mix", "rfm_segments", "churn_at_risk", "churn_lost", "ageing", "credit_grades"):
         a = (tmp_path / "o" / PERIOD / "tables" / f"{t}.csv").read_bytes()
         b = (rendered / PERIOD / "tables" / f"{t}.csv").read_bytes()
         assert a == b, t

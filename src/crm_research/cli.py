@@ -22,6 +22,8 @@ def _build_parser() -> argparse.ArgumentParser:
     r.add_argument("--notebooks", default="notebooks", help="folder with the notebooks to render")
     r.add_argument("--out", default="reports", help="output folder")
     r.add_argument("--lang", default="zh", choices=["zh", "en"])
+    r.add_argument("--audience", default="internal", choices=["internal", "external"],
+                   help="internal: named customers for the firm's staff; external: no names or ids, small groups suppressed")
     r.add_argument("--workers", type=int, default=1)
     r.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"],
                    help="where the transaction-level SQL runs (spark needs pyspark and Java 17+)")
@@ -49,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
 
             render_reports(period=args.period, all_periods=args.all, data=Path(args.data),
                            notebooks=Path(args.notebooks), out=Path(args.out), lang=args.lang,
-                           workers=args.workers, engine=args.engine, spark_master=args.spark_master)
+                           workers=args.workers, engine=args.engine, spark_master=args.spark_master,
+                           audience=args.audience)
         elif args.command == "ingest":
             from .warehouse import ingest
 

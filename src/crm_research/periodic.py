@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import pandas as pd
 from scipy import stats
+from dataclasses import dataclass
 
 from ._core.errors import DataError
 from .io.periods import Period, parse_period
 
-__all__ = ["kpis", "wave_comparison", "two_proportion_z", "wave_indices", "comparison_periods", "KPI_SPEC"]
+__all__ = ["kpis", "wave_comparison", "two_proportion_z", "wave_indices", "comparison_periods", "KPI_SPEC",
+           "value_snapshot", "ValueSnapshot"]
 
 #: kpi → (service stage, kind of measure, table, column, date column, good direction)
 KPI_SPEC = {
@@ -109,3 +111,48 @@ def wave_indices(waves: dict, *, min_duration: float | None = None) -> tuple[pd.
         res = pls_path(s.keyed().loc[kept], inst.spec(), scale=(inst.scale_min, inst.scale_max))
         cols[label], fits[label] = res.index, res
     return pd.DataFrame(cols), fits
+
+
+@dataclass(frozen=True, eq=False)
+class ValueSnapshot:
+    """The customer-value picture of one period (what the value and management reports show)."""
+
+    as_of: str
+    classes: pd.DataFrame          # abc() of the period's revenue
+    mix: pd.DataFrame              # abc_summary()
+    migration: object              # MigrationResult against the previous period, or None
+    whale: object                  # WhaleResult of the period
+    rfm: pd.DataFrame              # rfm() up to the end of the period
+    churn: object                  # ChurnWarningResult up to the end of the period
+    ageing: pd.DataFrame           # receivables_ageing() at the end of the period
+    grades: pd.Series              # credit_grades()
+
+
+def value_snapshot(shipments: pd.DataFrame, invoices: pd.DataFrame, payments: pd.DataFrame, period, *,
+                   engine=None) -> ValueSnapshot:
+    """ABC mix and migration, whale curve, RFM, churn warnings, receivables ageing and credit grades
+    of ``period``, from the firm's shipments (``customer_id``, ``ship_date``, ``revenue``, ``cost``),
+    invoices and payments — one call for every notebook that shows them."""
+    from . import value
+
+    pers = comparison_periods(period)
+    per = pers["current"]
+    end = pd.Timestamp(per.end)
+    as_of = (end - pd.Timedelta(days=1)).date().isoformat()
+    dates = pd.to_datetime(shipments["ship_date"], errors="coerce")
+    hist = shipments[dates < end]
+    now = shipments[per.contains(shipments["ship_date"])]
+    before = shipments[pers["previous"].contains(shipments["ship_date"])]
+    if now.empty:
+        raise DataError(f"value_snapshot: no shipments in period {per.label} (ship_date {per.start} to {per.end})")
+    kw = dict(customer="customer_id", amount="revenue", engine=engine)
+    classes = value.abc(now, **kw)
+    migration = value.abc_migration(value.abc(before, **kw), classes) if len(before) else None
+    whale = value.whale_curve(now, customer="customer_id", revenue="revenue", cost="cost", engine=engine)
+    rfm = value.rfm(hist, date="ship_date", as_of=as_of, **kw)
+    churn = value.churn_warning(hist, date="ship_date", as_of=as_of, **kw)
+    inv = invoices[pd.to_datetime(invoices["issue_date"], errors="coerce") < end]
+    pay = payments[pd.to_datetime(payments["pay_date"], errors="coerce") < end]
+    ageing = value.receivables_ageing(inv, pay, as_of=as_of, engine=engine)
+    return ValueSnapshot(as_of, classes, value.abc_summary(classes), migration, whale, rfm, churn, ageing,
+                         value.credit_grades(ageing))

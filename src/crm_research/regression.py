@@ -285,6 +285,16 @@ class HierarchicalResult(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.steps
 
+    def table(self, lang: str = "zh"):
+        """Model summary by step: R², adjusted R², ΔR², F change with its df and p."""
+        from .present.labels import label
+        from .present.table import Table
+
+        f = self.steps.set_index("step")
+        return Table.build(f, title=label("hierarchical", lang, ns="report"), lang=lang,
+                           kinds={"r2": "coef", "adj_r2": "coef", "delta_r2": "coef", "f_change": "stat", "df1": "int",
+                                  "df2": "int", "p_change": "p"}, stars={"delta_r2": "p_change"})
+
 
 def hierarchical(data, y: str, blocks, *, categorical: dict | None = None) -> HierarchicalResult:
     """Hierarchical (blockwise) regression: each step adds a block of predictors.

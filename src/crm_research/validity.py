@@ -65,6 +65,11 @@ class KMOResult(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.per_item.rename("msa").to_frame()
 
+    def interpret(self, lang: str = "zh") -> str:
+        from .present.text import kmo_verdict
+
+        return kmo_verdict(self, lang)
+
 
 def kmo(items) -> KMOResult:
     """KMO overall and per item: Σr² / (Σr² + Σq²) with q the partial (anti-image) correlations
@@ -241,6 +246,17 @@ class CFAResult(Result):
     def fit_table(self) -> pd.DataFrame:
         keys = ["chi2", "df", "p", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr", "gfi", "agfi"]
         return pd.DataFrame({"value": [self.fit[k] for k in keys]}, index=keys)
+
+    def table(self, lang: str = "zh"):
+        """Fit indices as a thesis prints them, with the usual criterion beside each."""
+        from .present.text import fit_table
+
+        return fit_table(self.fit, lang)
+
+    def interpret(self, lang: str = "zh") -> str:
+        from .present.text import fit_verdict
+
+        return fit_verdict(self.fit, lang)
 
     def to_frame(self) -> pd.DataFrame:
         return self.loadings

@@ -51,10 +51,16 @@ def fit(a: np.ndarray, y: np.ndarray) -> LSFit:
     a = np.asarray(a, dtype=float)
     y = np.asarray(y, dtype=float)
     q, r = np.linalg.qr(a)
-    b = np.linalg.solve(r, q.T @ y)
+    d = np.abs(np.diag(r))
+    if d.size and d.min() > 1e-10 * max(d.max(), 1.0):
+        b = np.linalg.solve(r, q.T @ y)
+        r_inv = np.linalg.inv(r)
+        xtx_inv = r_inv @ r_inv.T
+    else:   # rank-deficient design: the minimum-norm solution and a pseudo-inverse
+        b = np.linalg.lstsq(a, y, rcond=None)[0]
+        xtx_inv = np.linalg.pinv(a.T @ a)
     resid = y - a @ b
-    r_inv = np.linalg.inv(r)
-    return LSFit(b, resid, r_inv @ r_inv.T, int(len(y) - a.shape[1]), float(resid @ resid))
+    return LSFit(b, resid, xtx_inv, int(len(y) - a.shape[1]), float(resid @ resid))
 
 
 def solve(a: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:

@@ -270,3 +270,23 @@ def load_table(data_dir, name: str, *, warehouse=None) -> pd.DataFrame:
     if not path.exists():
         raise DataError(f"load_table: no warehouse table {name!r} and no file {str(path)!r}")
     return read_table(path)
+
+
+def load_survey_frame(path, period) -> pd.DataFrame | None:
+    """Survey answers loaded into the warehouse whose ``submitted_at`` falls in the quarter
+    containing ``period``, or None when there are none."""
+    per = period if isinstance(period, Period) else parse_period(period)
+    q = parse_period(f"{per.start.year}Q{(per.start.month - 1) // 3 + 1}")
+    _check_version_read_only(Path(path))
+    con = connect(path, read_only=True)
+    try:
+        has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'survey'").fetchone()[0]
+        if not has:
+            return None
+        frame = con.execute('SELECT * FROM "survey"').df()
+    finally:
+        con.close()
+    rows = frame[q.contains(frame["submitted_at"])]
+    if rows.empty:
+        return None
+    return rows.drop(columns=["_load_id", "_period"]).sort_values("respondent_id", kind="mergesort").reset_index(drop=True)

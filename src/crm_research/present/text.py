@@ -126,3 +126,73 @@ def screening_reason(row, rules: dict, lang: str = "zh") -> str:
         n, k, mx = row["n_missing"], rules.get("n_items"), rules.get("max_missing", 0)
         parts.append(f"缺答 {n}/{k} 题（> {100 * mx:.0f}%）" if zh else f"missing {n} of {k} answers (> {100 * mx:.0f}%)")
     return ("；" if zh else "; ").join(parts)
+
+
+def kmo_verdict(k, lang: str = "zh") -> str:
+    """KMO against Kaiser's (1974) labels; ≥ 0.6 is usually taken as adequate for factor analysis."""
+    check_lang(lang)
+    names = {"marvelous": "极好", "meritorious": "很好", "middling": "中等", "mediocre": "一般", "miserable": "较差",
+             "unacceptable": "不可接受"}
+    ok = k.overall >= 0.6
+    if lang == "zh":
+        return (f"KMO = {k.overall:.3f}，按 Kaiser（1974）的标准属于“{names[k.verdict]}”，"
+                + ("适合进行因子分析。" if ok else "不适合进行因子分析。"))
+    return (f"KMO = {k.overall:.3f}, '{k.verdict}' by Kaiser's (1974) labels: the items are "
+            + ("suitable for factor analysis." if ok else "not suitable for factor analysis."))
+
+
+#: fit criteria (Hu & Bentler, 1999, for CFI/TLI/RMSEA/SRMR; χ²/df < 3 after Kline, 2016)
+FIT_CRITERIA = {"chi2_df": ("<", 3.0), "cfi": (">", 0.95), "tli": (">", 0.95), "rmsea": ("<", 0.06),
+                "srmr": ("<", 0.08), "gfi": (">", 0.90), "agfi": (">", 0.90), "nfi": (">", 0.90), "ifi": (">", 0.90)}
+
+
+def fit_table(fit: dict, lang: str = "zh"):
+    """The fit indices a thesis prints, each with its criterion and whether it is met."""
+    import pandas as pd
+
+    from .labels import label
+    from .table import Table
+
+    fit = dict(fit)
+    if "chi2_df" not in fit and fit.get("df"):
+        fit["chi2_df"] = fit["chi2"] / fit["df"]
+    order = ["chi2", "df", "p", "chi2_df", "cfi", "tli", "nfi", "ifi", "rmsea", "srmr", "gfi", "agfi"]
+    rows = []
+    for k in order:
+        if k not in fit:
+            continue
+        op, cut = FIT_CRITERIA.get(k, (None, None))
+        met = "" if op is None else label("pass" if (fit[k] < cut if op == "<" else fit[k] > cut) else "fail", lang)
+        rows.append({"index": label(k, lang, ns="fit"), "value": fit[k],
+                     "criterion": "" if op is None else f"{op} {cut:g}", "met": met})
+    f = pd.DataFrame(rows).set_index("index")
+    if "rmsea_ci_low" in fit:
+        note = (f"RMSEA 90% CI: [{fit['rmsea_ci_low']:.3f}, {fit['rmsea_ci_high']:.3f}]. "
+                + label("fit_source", lang, ns="fit"))
+    else:
+        note = label("fit_source", lang, ns="fit")
+    f["value"] = [format_fit(k, v) for k, v in zip([r for r in order if r in fit], f["value"])]
+    return Table.build(f, title=label("cfa_fit", lang, ns="report"), lang=lang, ns="fit", note=note,
+                       kinds={"value": "text", "criterion": "text", "met": "text"}, stub=label("index", lang, ns="fit"))
+
+
+def format_fit(key: str, v) -> str:
+    from .table import format_value
+
+    kind = {"chi2": "stat", "df": "int", "p": "p", "chi2_df": "stat"}.get(key, "coef")
+    return format_value(v, kind)
+
+
+def fit_verdict(fit: dict, lang: str = "zh") -> str:
+    """Model fit judged by Hu & Bentler's (1999) cut-offs: CFI and TLI ≥ 0.95, RMSEA ≤ 0.06, SRMR ≤ 0.08."""
+    check_lang(lang)
+    good = fit["cfi"] >= 0.95 and fit["tli"] >= 0.95 and fit["rmsea"] <= 0.06 and fit["srmr"] <= 0.08
+    fair = fit["cfi"] >= 0.90 and fit["rmsea"] <= 0.08 and fit["srmr"] <= 0.10
+    chi = f"χ²({fit['df']:.0f}) = {fit['chi2']:.2f}"
+    vals = f"CFI = {fit['cfi']:.3f}，TLI = {fit['tli']:.3f}，RMSEA = {fit['rmsea']:.3f}，SRMR = {fit['srmr']:.3f}"
+    if lang == "zh":
+        verdict = "模型拟合良好" if good else "模型拟合可以接受" if fair else "模型拟合不佳，需修正模型"
+        return f"{chi}，{vals}。按 Hu 与 Bentler（1999）的标准（CFI、TLI ≥ 0.95，RMSEA ≤ 0.06，SRMR ≤ 0.08），{verdict}。"
+    verdict = "the model fits well" if good else "the fit is acceptable" if fair else "the model fits poorly and needs revision"
+    return (f"{chi}, {vals.replace('，', ', ')}. By Hu and Bentler's (1999) cut-offs (CFI and TLI ≥ 0.95, RMSEA ≤ 0.06, "
+            f"SRMR ≤ 0.08), {verdict}.")

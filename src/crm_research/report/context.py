@@ -86,13 +86,15 @@ class ReportContext:
         return value
 
 
-def check_parameters(*, data_dir: str, period: str, lang: str) -> None:
+def check_parameters(*, data_dir: str, period: str, lang: str, audience: str = "internal") -> None:
     """Validate a notebook's parameters cell (papermill only warns about unknown parameters)."""
     from ..io.periods import parse_period
     from ..present.labels import LANGS
 
     if lang not in LANGS:
         raise DataError(f"parameter lang={lang!r}: expected one of {list(LANGS)}")
+    if audience not in ("internal", "external"):
+        raise DataError(f"parameter audience={audience!r}: expected 'internal' or 'external'")
     if not Path(data_dir).is_dir():
         raise DataError(f"parameter data_dir={data_dir!r}: folder not found")
     parse_period(period)

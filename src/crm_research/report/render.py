@@ -117,7 +117,7 @@ def _render_one(args):
 
 def render_reports(*, period: str | None, all_periods: bool, data: Path, notebooks: Path, out: Path,
                    lang: str = "zh", workers: int = 1, timeout: int = 600, engine: str = "duckdb",
-                   spark_master: str = "") -> list[Path]:
+                   spark_master: str = "", audience: str = "internal") -> list[Path]:
     """Render the top-level notebooks of ``notebooks`` for one period or all of them."""
     from ..io.periods import discover_periods, parse_period
 
@@ -130,7 +130,7 @@ def render_reports(*, period: str | None, all_periods: bool, data: Path, noteboo
     if engine not in ("duckdb", "spark"):
         raise DataError(f"report: --engine {engine!r} is not one of ['duckdb', 'spark']")
     kw = {"data": Path(data), "notebooks": nbs, "out": Path(out), "lang": lang, "timeout": timeout,
-          "extra": {"engine": engine, "spark_master": spark_master}}
+          "extra": {"engine": engine, "spark_master": spark_master, "audience": audience}}
     done = []
     try:
         from tqdm.auto import tqdm

@@ -35,7 +35,7 @@ class ChurnWarningResult(Result):
 
 
 def churn_warning(transactions_, *, customer, date, amount, as_of, recent_days: int = 90, min_orders: int = 6,
-                  gap_factor: float = 2.0, volume_factor: float = 0.5, alpha: float = 0.01,
+                  gap_factor: float = 2.0, volume_factor: float = 0.5, alpha: float = 0.01, lost_factor: float = 4.0,
                   engine=None) -> ChurnWarningResult:
     """Flag regular customers whose recent behaviour falls away from their own baseline.
 
@@ -47,6 +47,9 @@ def churn_warning(transactions_, *, customer, date, amount, as_of, recent_days: 
       baseline mean gap *and* such a pause is unlikely at the baseline rate, e^(−λd) < ``alpha``; or
     - the volume shrinks: the recent amount per day is below ``volume_factor`` × the baseline *and*
       so few recent orders are unlikely at the baseline rate, P(Poisson(λ·recent_days) ≤ k) < ``alpha``.
+
+    A flagged customer silent for at least ``lost_factor`` × its usual gap is ``state="lost"``
+    (already gone: win-back, not retention); the others flagged are ``"at_risk"``.
 
     The probability conditions keep chance pauses of small customers from raising alarms. Which
     rule fired is in the boolean columns ``slow`` and ``shrink`` (the words are
@@ -75,6 +78,9 @@ def churn_warning(transactions_, *, customer, date, amount, as_of, recent_days: 
     shrink = (f["volume_ratio"] < volume_factor) & (f["p_few_orders"] < alpha)
     f["slow"], f["shrink"] = slow, shrink
     f["flag"] = slow | shrink
+    # silent for far longer than the usual cycle: already lost, not at risk
+    lost = f["flag"] & (f["gap_ratio"] >= lost_factor)
+    f["state"] = np.where(lost, "lost", np.where(f["flag"], "at_risk", "ok"))
     f = f.sort_values(["flag", "value_at_risk"], ascending=[False, False])
     return ChurnWarningResult(f, excluded)
 

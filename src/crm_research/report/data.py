@@ -1,0 +1,75 @@
+"""A firm's data for one reporting period: every table from the warehouse when it exists, else from
+the CSV files of the data folder — survey waves included."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from .._core.errors import DataError
+from ..io.periods import parse_period, survey_file
+from ..io.warehouse import TABLES, load_table, load_survey_frame
+
+__all__ = ["PeriodData"]
+
+
+class PeriodData:
+    """Tables of ``data_dir`` up to the end of ``period`` (or within it), read once.
+
+    >>> d = PeriodData("data/sample", "2026Q3")            # doctest: +SKIP
+    >>> d.until_end("shipments")                          # every shipment before 2026-10-01
+    >>> d.survey("2026Q2", "logistics_csl")               # a wave as a Survey (or None)
+    """
+
+    def __init__(self, data_dir, period, *, warehouse=None):
+        self.data_dir = Path(data_dir)
+        self.period = parse_period(period)
+        wh = Path(warehouse) if warehouse else self.data_dir / "warehouse.duckdb"
+        self.warehouse = wh if wh.exists() else None
+        self._tables: dict[str, pd.DataFrame] = {}
+
+    @property
+    def as_of(self) -> str:
+        """The last day of the period (ISO date)."""
+        return (pd.Timestamp(self.period.end) - pd.Timedelta(days=1)).date().isoformat()
+
+    def table(self, name: str) -> pd.DataFrame:
+        if name not in self._tables:
+            self._tables[name] = load_table(self.data_dir, name, warehouse=self.warehouse)
+        return self._tables[name]
+
+    def _date_col(self, name: str) -> str:
+        col = TABLES[name][0]
+        if col is None:
+            raise DataError(f"PeriodData: table {name!r} has no date column")
+        return col
+
+    def until_end(self, name: str) -> pd.DataFrame:
+        t = self.table(name)
+        return t[pd.to_datetime(t[self._date_col(name)]) < pd.Timestamp(self.period.end)]
+
+    def in_period(self, name: str, period=None) -> pd.DataFrame:
+        p = self.period if period is None else parse_period(period)
+        t = self.table(name)
+        return t[p.contains(t[self._date_col(name)])]
+
+    def survey(self, period, instrument):
+        """The survey wave of the quarter containing ``period`` as a checked Survey, or None."""
+        from ..survey import Survey, load_survey
+
+        p = parse_period(period)
+        if self.warehouse is not None:
+            frame = load_survey_frame(self.warehouse, p)
+            if frame is not None:
+                return Survey.from_frame(frame, instrument, name=f"warehouse survey {p.label}")
+        f = survey_file(self.data_dir, p.label)
+        return load_survey(f, instrument) if f is not None else None
+
+    @cached_property
+    def customers(self) -> pd.DataFrame | None:
+        try:
+            return self.table("customers").set_index("customer_id")
+        except DataError:
+            return None
