@@ -120,3 +120,54 @@ def test_validation_helpers_name_parameter(bad):
 
     with pytest.raises(DataError, match=r"f: method=.* is not one of \['a', 'b'\]"):
         require_choice(bad, ["a", "b"], "f", "method")
+
+
+def test_built_wheel_carries_its_data_and_renders_tables_in_both_languages(tmp_path):
+    """Build the wheel, install it into a fresh virtual environment (dependencies taken from this
+    one, never the source tree) and render a thesis table in Chinese and English there: a wheel
+    without the label catalogue or the instruments fails here, not in a user's notebook."""
+    import venv
+
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist), str(ROOT)],
+                   check=True, cwd=tmp_path)
+    wheel = next(dist.glob("crm_research-*.whl"))
+    env = tmp_path / "fresh"
+    venv.EnvBuilder(with_pip=False).create(env)
+    site = next((env / "lib").glob("python*/site-packages"))
+    deps = [p for p in sys.path if p.endswith("site-packages")]
+    (site / "_deps.pth").write_text("\n".join(deps) + "\n", encoding="utf-8")   # not the editable source
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(wheel)],
+                   check=True)
+    code = (
+        "import crm_research, pandas as pd\n"
+        f"assert crm_research.__file__.startswith({str(site)!r}), crm_research.__file__\n"
+        "from crm_research.tables import Table\n"
+        "from crm_research.survey import load_instrument\n"
+        "f = pd.DataFrame({'alpha': [0.81], 'n': [224]}, index=pd.Index(['SQ'], name='construct'))\n"
+        "zh, en = Table.build(f, title='t', lang='zh'), Table.build(f, title='t', lang='en')\n"
+        "assert list(zh.frame.columns) == ['Cronbach α 系数', '样本量'], list(zh.frame.columns)\n"
+        "assert list(en.frame.columns) == [\"Cronbach's α\", 'N'], list(en.frame.columns)\n"
+        "assert zh.stub == '构念' and en.stub == 'Construct'\n"
+        "assert len(load_instrument('logistics_csl').items) == 50\n"
+        "from crm_research.labels import label\n"
+        "assert label('missing', 'zh', ns='screening') == '缺答过多'\n"
+    )
+    subprocess.run([str(env / "bin" / "python"), "-c", code], check=True, cwd=tmp_path)
+
+
+def test_every_notebook_is_rendered_by_a_test():
+    """Report notebooks are all rendered by tests/test_reports.py (it renders the whole folder);
+    every replication notebook must be named in tests/test_replications_notebooks.py."""
+    text = (ROOT / "tests" / "test_replications_notebooks.py").read_text(encoding="utf-8")
+    for nb in sorted((ROOT / "notebooks" / "replications").glob("*.ipynb")):
+        assert f'"{nb.stem}"' in text, f"{nb.name} is not rendered by any test"
+    reports = (ROOT / "tests" / "test_reports.py").read_text(encoding="utf-8")
+    assert 'NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))' in reports
+
+
+def test_no_dataframe_attrs_in_the_package():
+    """Results carry every table as a field: nothing stores values in DataFrame.attrs."""
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "src").rglob("*.py")
+                 if re.search(r"\.attrs\b(?!``)", p.read_text(encoding="utf-8"))]
+    assert offenders == []

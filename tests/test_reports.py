@@ -162,7 +162,8 @@ def test_report_on_spark_gives_the_same_tables(rendered, tmp_path):
     nbs.mkdir()
     sh.copy(ROOT / "notebooks" / "30_customer_value.ipynb", nbs)
     assert main(["report", "--period", PERIOD, "--data", str(SAMPLE), "--notebooks", str(nbs), "--out",
-                 str(tmp_path / "o"), "--lang", "en", "--engine", "spark", "--spark-master", "local[1]"]) == 0
+                 str(tmp_path / "o"), "--lang", "en", "--audience", "external", "--engine", "spark",
+                 "--spark-master", "local[1]"]) == 0
     for t in ("abc_mix", "rfm_segments", "churn_at_risk", "churn_lost", "ageing", "credit_grades"):
         a = (tmp_path / "o" / PERIOD / "tables" / f"{t}.csv").read_bytes()
         b = (rendered / PERIOD / "tables" / f"{t}.csv").read_bytes()
