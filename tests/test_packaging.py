@@ -171,3 +171,20 @@ def test_no_dataframe_attrs_in_the_package():
     offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "src").rglob("*.py")
                  if re.search(r"\.attrs\b(?!``)", p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: __import__("crm_research.models", fromlist=["x"]).pls_path(None, {}, scheme="pathx"),
+     r"pls_path: scheme='pathx' is not one of \['path', 'factorial', 'centroid'\]"),
+    (lambda: __import__("crm_research.regression", fromlist=["x"]).mediation(None, "x", "m", "y", ci=1.5),
+     r"mediation: ci=1.5 is not a number between 0 and 1"),
+    (lambda: __import__("crm_research.validity", fromlist=["x"]).efa(None, n_factors=0),
+     r"efa: n_factors=0 is not a whole number ≥ 1 or None"),
+    (lambda: __import__("crm_research.reliability", fromlist=["x"]).cronbach_alpha(None, n_boot=True),
+     r"cronbach_alpha: n_boot=True is not a whole number ≥ 1"),
+])
+def test_declared_parameter_constraints_checked_before_the_data(call, message):
+    from crm_research import DataError
+
+    with pytest.raises(DataError, match=message):
+        call()

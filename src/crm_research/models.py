@@ -21,6 +21,7 @@ from ._core import lstsq
 from ._core.errors import DataError, StatWarning
 from ._core.results import Result, result
 from ._core.validation import numeric_frame, require_choice, require_frame, require_positive_int
+from ._core.params import Integer, OneOf, Probability, validate_params
 from .spec import parse_model
 
 __all__ = ["pls_path", "PLSResult", "ecsi_model", "logistics_model", "importance_performance", "loyalty_curve",
@@ -218,6 +219,7 @@ class PLSResult(Result):
         return self.paths
 
 
+@validate_params(scheme=OneOf("path", "factorial", "centroid"), n_boot=Integer(min=0), ci=Probability())
 def pls_path(data, measurement, structural=None, *, scheme="path", n_boot=0, seed=None, ci: float = 0.95,
              scale=None) -> PLSResult:
     """PLS path modelling (mode A, standardised indicators).
@@ -242,8 +244,6 @@ def pls_path(data, measurement, structural=None, *, scheme="path", n_boot=0, see
     (Fornell et al., 1996).
     """
     func = "pls_path"
-    require_choice(scheme, ("path", "factorial", "centroid"), func, "scheme")
-    require_positive_int(n_boot, func, "n_boot", allow_zero=True)
     x, items, names, block, adj, dropped = _parse(data, measurement, structural, func)
     a = x.to_numpy(float)[None]
     xs = _standardise(a)

@@ -19,6 +19,7 @@ from ._core import lstsq
 from ._core.bootstrap import resample_counts
 from ._core.errors import DataError, StatWarning
 from ._core.results import Result, result
+from ._core.params import Integer, Probability, validate_params
 from ._core.validation import (numeric_frame, require_columns, require_frame, require_positive_int,
                           require_probability)
 
@@ -446,6 +447,7 @@ class MediationResult(Result):
         return self.paths
 
 
+@validate_params(n_boot=Integer(min=0), ci=Probability())
 def mediation(data, x: str, m, y: str, *, covariates=(), n_boot: int = 5000, ci: float = 0.95, seed=None) -> MediationResult:
     """Simple or parallel mediation X → M(s) → Y with covariates (Hayes' PROCESS model 4).
 
@@ -459,8 +461,7 @@ def mediation(data, x: str, m, y: str, *, covariates=(), n_boot: int = 5000, ci:
     func = "mediation"
     ms = [m] if isinstance(m, str) else list(m)
     covs = [covariates] if isinstance(covariates, str) else list(covariates)
-    level = require_probability(ci, func, "ci")
-    require_positive_int(n_boot, func, "n_boot", allow_zero=True)
+    level = float(ci)
     names = [x] + ms + covs
     if len(set(names + [y])) != len(names) + 1:
         raise DataError(f"{func}: x, m, y and covariates must be different variables, got x={x!r}, m={ms}, y={y!r}, covariates={covs}")

@@ -33,6 +33,7 @@ from ._core.bootstrap import resample_counts
 from ._core.errors import DataError, StatWarning
 from ._factor import ml_one_factor, smc
 from ._core.results import Result, result
+from ._core.params import Integer, OneOf, Probability, validate_params
 from ._core.validation import numeric_frame, require_choice, require_frame, require_positive_int, require_probability
 
 __all__ = ["cronbach_alpha", "item_analysis", "omega", "split_half", "guttman_lambda6",
@@ -143,6 +144,8 @@ def _bootstrap_alpha(a: np.ndarray, n_boot: int, level: float, seed) -> tuple[fl
     return float(lo), float(hi)
 
 
+@validate_params(missing=OneOf("listwise", "pairwise"), ci=Probability(), ci_method=OneOf("feldt", "bootstrap"),
+                 n_boot=Integer(min=1))
 def cronbach_alpha(items, *, missing: str = "listwise", ci: float = 0.95, ci_method: str = "feldt",
                    n_boot: int = 2000, seed=None) -> AlphaResult:
     """Cronbach's α (raw and standardised) with a Feldt or bootstrap confidence interval.

@@ -19,6 +19,7 @@ from scipy import stats
 from . import _cfa
 from ._core.errors import DataError, StatWarning
 from ._core.results import Result, result
+from ._core.params import Integer, OneOf, validate_params
 from ._core.validation import require_choice, require_frame, require_positive_int
 from .reliability import _items, cronbach_alpha
 from .spec import parse_model
@@ -175,6 +176,8 @@ def parallel_analysis(items, *, n_iter: int = 20, seed=0, quantile: float | None
     return max(k, 1), pd.DataFrame({"observed": obs, "simulated": ref}, index=range(1, p + 1))
 
 
+@validate_params(method=OneOf("minres", "ml", "principal"), rotation=OneOf("varimax", "promax", "oblimin", None),
+                 n_factors=Integer(min=1, none_ok=True))
 def efa(items, n_factors=None, *, rotation="promax", method="minres") -> EFAResult:
     """Exploratory factor analysis (factor-analyzer underneath, behind our own checks).
 
@@ -184,8 +187,6 @@ def efa(items, n_factors=None, *, rotation="promax", method="minres") -> EFAResu
     largest loadings are positive, as psych::fa reports them.
     """
     func = "efa"
-    require_choice(method, ("minres", "ml", "principal"), func, "method")
-    require_choice(rotation, ("varimax", "promax", "oblimin", None), func, "rotation")
     x = _items(items, func, "listwise", min_items=3)
     r = _corr(x, func)
     eig = np.sort(np.linalg.eigvalsh(r))[::-1]
