@@ -133,7 +133,7 @@ def test_bad_parameters():
     x = _data("hs_visual")
     with pytest.raises(DataError, match=r"missing='both' is not one of \['listwise', 'pairwise'\]"):
         cronbach_alpha(x, missing="both")
-    with pytest.raises(DataError, match=r"ci must be between 0 and 1, got 95"):
+    with pytest.raises(DataError, match=r"cronbach_alpha: ci=95 is not a number between 0 and 1"):
         cronbach_alpha(x, ci=95)
     with pytest.raises(DataError, match=r"items must be a pandas DataFrame, got ndarray"):
         cronbach_alpha(x.to_numpy())

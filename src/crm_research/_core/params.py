@@ -60,9 +60,8 @@ class Integer:
         return (self.min is None or v >= self.min) and (self.max is None or v <= self.max)
 
     def __str__(self):
-        rng = " ≥ %d" % self.min if self.min is not None else ""
-        rng += (" and" if rng else "") + (" ≤ %d" % self.max if self.max is not None else "")
-        return f"a whole number{rng}" + (" or None" if self.none_ok else "")
+        parts = ([f"≥ {self.min}"] if self.min is not None else []) + ([f"≤ {self.max}"] if self.max is not None else [])
+        return "a whole number" + (" " + " and ".join(parts) if parts else "") + (" or None" if self.none_ok else "")
 
 
 class Real:
@@ -77,9 +76,8 @@ class Real:
         return (self.min is None or v >= self.min) and (self.max is None or v <= self.max)
 
     def __str__(self):
-        rng = f" ≥ {self.min:g}" if self.min is not None else ""
-        rng += (" and" if rng else "") + (f" ≤ {self.max:g}" if self.max is not None else "")
-        return f"a finite number{rng}" + (" or None" if self.none_ok else "")
+        parts = ([f"≥ {self.min:g}"] if self.min is not None else []) + ([f"≤ {self.max:g}"] if self.max is not None else [])
+        return "a finite number" + (" " + " and ".join(parts) if parts else "") + (" or None" if self.none_ok else "")
 
 
 def validate_params(**constraints):
