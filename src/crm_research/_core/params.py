@@ -48,36 +48,38 @@ class Probability:
         return "a number between 0 and 1"
 
 
-class Integer:
-    def __init__(self, min: int | None = None, max: int | None = None, none_ok: bool = False):
+class _Bounded:
+    """A number within optional bounds (``none_ok``: None allowed too)."""
+
+    noun = "a finite number"
+
+    def __init__(self, min=None, max=None, none_ok: bool = False):
         self.min, self.max, self.none_ok = min, max, none_ok
+
+    def _type_ok(self, v) -> bool:
+        return isinstance(v, numbers.Real) and bool(np.isfinite(v))
 
     def check(self, v):
         if v is None:
             return self.none_ok
-        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
-            return False
-        return (self.min is None or v >= self.min) and (self.max is None or v <= self.max)
-
-    def __str__(self):
-        parts = ([f"≥ {self.min}"] if self.min is not None else []) + ([f"≤ {self.max}"] if self.max is not None else [])
-        return "a whole number" + (" " + " and ".join(parts) if parts else "") + (" or None" if self.none_ok else "")
-
-
-class Real:
-    def __init__(self, min: float | None = None, max: float | None = None, none_ok: bool = False):
-        self.min, self.max, self.none_ok = min, max, none_ok
-
-    def check(self, v):
-        if v is None:
-            return self.none_ok
-        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not np.isfinite(v):
+        if isinstance(v, bool) or not self._type_ok(v):
             return False
         return (self.min is None or v >= self.min) and (self.max is None or v <= self.max)
 
     def __str__(self):
         parts = ([f"≥ {self.min:g}"] if self.min is not None else []) + ([f"≤ {self.max:g}"] if self.max is not None else [])
-        return "a finite number" + (" " + " and ".join(parts) if parts else "") + (" or None" if self.none_ok else "")
+        return self.noun + (" " + " and ".join(parts) if parts else "") + (" or None" if self.none_ok else "")
+
+
+class Integer(_Bounded):
+    noun = "a whole number"
+
+    def _type_ok(self, v) -> bool:
+        return isinstance(v, numbers.Integral)
+
+
+class Real(_Bounded):
+    pass
 
 
 def validate_params(**constraints):

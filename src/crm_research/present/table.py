@@ -38,6 +38,7 @@ from .labels import check_lang, label
 __all__ = ["Table", "KINDS", "format_value", "format_p", "stars", "three_line", "THREE_LINE_CSS"]
 
 KINDS = ("int", "coef", "stat", "p", "pct", "index", "money", "text")
+_FORMATS = {"coef": ".3f", "stat": ".2f", "index": ".1f", "money": ",.0f"}
 
 THREE_LINE_CSS = (
     "table.three-line{border-collapse:collapse;border-top:2px solid #000;border-bottom:2px solid #000;"
@@ -75,20 +76,13 @@ def format_value(v, kind: str, *, apa: bool = False) -> str:
         return "∞" if v > 0 else "−∞"
     if kind == "int":
         return f"{int(round(float(v))):,}"
-    if kind == "coef":
-        out = f"{v:.3f}"
-    elif kind == "stat":
-        out = f"{v:.2f}"
-    elif kind == "p":
+    if kind == "p":
         return format_p(v, apa=apa)
-    elif kind == "pct":
+    if kind == "pct":
         return f"{100 * v:.1f}%"
-    elif kind == "index":
-        out = f"{v:.1f}"
-    elif kind == "money":
-        out = f"{v:,.0f}"
-    else:
+    if kind not in _FORMATS:
         raise ValueError(f"unknown kind {kind!r}; use one of {KINDS}")
+    out = format(v, _FORMATS[kind])
     if apa and kind == "coef" and abs(v) < 1:
         out = out.replace("0.", ".", 1)
     return out.replace("-", "−")

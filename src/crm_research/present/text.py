@@ -69,30 +69,30 @@ def reliability_verdict(res, lang: str = "zh") -> str:
     return out + ("every construct is reliable." if not fail else f"{_join(fail, lang)} fall short; review their items.")
 
 
+_CONSTRUCT_SUMMARY = {
+    "zh": ("组合信度 CR 在 {cr_lo:.3f} 至 {cr_hi:.3f} 之间，平均方差抽取量 AVE 在 {ave_lo:.3f} 至 {ave_hi:.3f} 之间。"
+           "以 CR ≥ {cr:g}、AVE ≥ {ave:g} 为标准（Fornell & Larcker, 1981），{conv}以 HTMT < {htmt:g} 为标准"
+           "（Henseler, Ringle & Sarstedt, 2015），{disc}",
+           "各构念的收敛效度良好；", "{names} 的收敛效度不足；", "各构念之间具有区分效度。", "{names} 与其他构念区分不足。"),
+    "en": ("Composite reliability ranges from {cr_lo:.3f} to {cr_hi:.3f} and AVE from {ave_lo:.3f} to {ave_hi:.3f}. "
+           "Against CR ≥ {cr:g} and AVE ≥ {ave:g} (Fornell & Larcker, 1981), {conv}against HTMT < {htmt:g} "
+           "(Henseler, Ringle & Sarstedt, 2015), {disc}",
+           "convergent validity holds for every construct; ", "convergent validity is weak for {names}; ",
+           "the constructs are distinct.", "{names} are not distinct enough."),
+}
+
+
 def construct_summary_verdict(res, lang: str = "zh") -> str:
     """CR, AVE (Fornell & Larcker, 1981) and HTMT (Henseler, Ringle & Sarstedt, 2015) per construct."""
     check_lang(lang)
     t, th = res.constructs, res.thresholds
-    bad_cr = [str(c) for c in t.index[~t["cr_ok"]]]
-    bad_ave = [str(c) for c in t.index[~t["ave_ok"]]]
-    bad_htmt = [str(c) for c in t.index[~t["htmt_ok"]]]
-    if lang == "zh":
-        parts = [f"组合信度 CR 在 {t['cr'].min():.3f} 至 {t['cr'].max():.3f} 之间，平均方差抽取量 AVE 在 "
-                 f"{t['ave'].min():.3f} 至 {t['ave'].max():.3f} 之间。"]
-        parts.append(f"以 CR ≥ {th['cr']:g}、AVE ≥ {th['ave']:g} 为标准（Fornell & Larcker, 1981），"
-                     + ("各构念的收敛效度良好；" if not (bad_cr or bad_ave)
-                        else f"{_join(sorted(set(bad_cr + bad_ave)), lang)} 的收敛效度不足；"))
-        parts.append(f"以 HTMT < {th['htmt']:g} 为标准（Henseler, Ringle & Sarstedt, 2015），"
-                     + ("各构念之间具有区分效度。" if not bad_htmt else f"{_join(bad_htmt, lang)} 与其他构念区分不足。"))
-        return "".join(parts)
-    parts = [f"Composite reliability ranges from {t['cr'].min():.3f} to {t['cr'].max():.3f} and AVE from "
-             f"{t['ave'].min():.3f} to {t['ave'].max():.3f}. "]
-    parts.append(f"Against CR ≥ {th['cr']:g} and AVE ≥ {th['ave']:g} (Fornell & Larcker, 1981), "
-                 + ("convergent validity holds for every construct; " if not (bad_cr or bad_ave)
-                    else f"convergent validity is weak for {_join(sorted(set(bad_cr + bad_ave)), lang)}; "))
-    parts.append(f"against HTMT < {th['htmt']:g} (Henseler, Ringle & Sarstedt, 2015), "
-                 + ("the constructs are distinct." if not bad_htmt else f"{_join(bad_htmt, lang)} are not distinct enough."))
-    return "".join(parts)
+    weak = sorted({str(c) for c in t.index[~(t["cr_ok"] & t["ave_ok"])]})
+    close = [str(c) for c in t.index[~t["htmt_ok"]]]
+    text, conv_ok, conv_bad, disc_ok, disc_bad = _CONSTRUCT_SUMMARY[lang]
+    return text.format(cr_lo=t["cr"].min(), cr_hi=t["cr"].max(), ave_lo=t["ave"].min(), ave_hi=t["ave"].max(),
+                       cr=th["cr"], ave=th["ave"], htmt=th["htmt"],
+                       conv=conv_bad.format(names=_join(weak, lang)) if weak else conv_ok,
+                       disc=disc_bad.format(names=_join(close, lang)) if close else disc_ok)
 
 
 def funnel_text(s, lang: str = "zh") -> str:
