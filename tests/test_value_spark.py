@@ -36,8 +36,8 @@ def test_abc_whale_rfm_identical_on_spark(spark_engine, ship):
 
 def test_churn_and_ageing_identical_on_spark(spark_engine, ship):
     kw = dict(customer="customer_id", date="ship_date", amount="revenue", as_of="2025-12-31")
-    a = v.churn_warning(ship, engine=spark_engine, **kw)
-    b = v.churn_warning(ship, **kw)
+    a = v.churn_warning(ship, engine=spark_engine, **kw).customers
+    b = v.churn_warning(ship, **kw).customers
     for col in ["first_date", "last_date"]:
         a[col], b[col] = pd.to_datetime(a[col]), pd.to_datetime(b[col])
     _same(a, b)

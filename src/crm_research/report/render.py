@@ -12,10 +12,12 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .._core.errors import DataError
+from ..io.periods import discover_periods, parse_period
 from ..io.warehouse import sha256_file
 from .pages import to_html, write_index
 
@@ -39,17 +41,34 @@ def _versions() -> dict:
     return out
 
 
-def _execute(nb: Path, target: Path, params: dict, timeout: int) -> None:
+def _quiet_kernel_manager():
+    """A kernel manager whose kernel's own stderr (transport warnings, 'KeyboardInterrupt caught in
+    kernel' at shutdown) goes nowhere; what cells print is still recorded in the notebook."""
+    import subprocess
+
+    from jupyter_client.manager import KernelManager
+
+    class QuietKernelManager(KernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            kw.setdefault("stdout", subprocess.DEVNULL)
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return QuietKernelManager
+
+
+def _execute(nb: Path, target: Path, params: dict, timeout: int, verbose: bool = False) -> None:
     # no cwd= here: papermill would chdir the whole process, which is not safe with notebooks
     # running in parallel threads; every path handed to a notebook is absolute instead
     import papermill as pm
 
+    extra = {} if verbose else {"kernel_manager_class": _quiet_kernel_manager()}
     pm.execute_notebook(str(nb), str(target), parameters=params, kernel_name="python3", progress_bar=False,
-                        execution_timeout=timeout, start_timeout=120)
+                        execution_timeout=timeout, start_timeout=120, **extra)
 
 
 def render_period(period: str, *, data: Path, notebooks: list[Path], out: Path, lang: str = "zh",
-                  timeout: int = 600, extra: dict | None = None, parallel: int = 2) -> Path:
+                  timeout: int = 600, extra: dict | None = None, parallel: int = 2, verbose: bool = False) -> Path:
     """Render every notebook for one period into ``out/<period>/`` (atomically), ``parallel`` at a time."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -58,8 +77,11 @@ def render_period(period: str, *, data: Path, notebooks: list[Path], out: Path, 
     out.mkdir(parents=True, exist_ok=True)
     final = out / period
     notebooks = [Path(nb).resolve() for nb in notebooks]
-    tmp = Path(tempfile.mkdtemp(prefix=f".{period}-", dir=out))
     started = _dt.datetime.now(_dt.timezone.utc)
+    versions = out / VERSIONS
+    versions.mkdir(exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{period}-{started.strftime('%Y%m%dT%H%M%S')}-", dir=versions))
+    os.chmod(tmp, 0o755)
     data = Path(data).resolve()
     params = {"data_dir": str(data), "period": period, "lang": lang, "out_dir": str(tmp), **(extra or {})}
     status = {}
@@ -68,7 +90,7 @@ def render_period(period: str, *, data: Path, notebooks: list[Path], out: Path, 
         target = tmp / nb.name
         for attempt in (1, 2):
             try:
-                _execute(nb, target, params, timeout)
+                _execute(nb, target, params, timeout, verbose)
                 break
             except PapermillExecutionError as exc:
                 status[nb.name] = "failed"
@@ -100,55 +122,157 @@ def render_period(period: str, *, data: Path, notebooks: list[Path], out: Path, 
                 "inputs_sha256": inputs, "versions": _versions(), "started": started.isoformat(),
                 "finished": _dt.datetime.now(_dt.timezone.utc).isoformat(), "notebooks": status}
     (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    if final.exists():
-        old = out / f".{period}.old-{os.getpid()}"
-        os.replace(final, old)
-        os.replace(tmp, final)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(tmp, final)
+    publish(out, period, tmp)
     return final
+
+
+#: where complete period folders live; ``<out>/<period>`` is a symbolic link to one of them
+VERSIONS = ".versions"
+
+
+def publish(out: Path, period: str, folder: Path) -> None:
+    """Point ``out/<period>`` at ``folder`` with one rename of a symbolic link, so that at every
+    instant ``out/<period>`` is either the previous complete report or the new one; then remove
+    the version it replaced. A real folder left by an older version of the package is first moved
+    into ``.versions`` (the one step that is not atomic, done once)."""
+    final = out / period
+    if final.is_dir() and not final.is_symlink():
+        legacy = out / VERSIONS / f"{period}-legacy"
+        shutil.rmtree(legacy, ignore_errors=True)
+        os.replace(final, legacy)
+        os.symlink(os.path.relpath(legacy, out), final)
+    previous = final.resolve() if final.is_symlink() else None
+    link = out / f".{period}.link-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(folder, out), link)
+    os.replace(link, final)
+    if previous is not None and previous != folder.resolve() and previous.parent == (out / VERSIONS).resolve():
+        shutil.rmtree(previous, ignore_errors=True)
+
+
+def clean_stale(out: Path) -> list[str]:
+    """Remove what killed runs left: version folders no period link points at, stray links and the
+    temporary folders of older versions of the package. Call only while holding the output lock."""
+    out = Path(out)
+    removed = []
+    versions = out / VERSIONS
+    live = {p.resolve() for p in out.iterdir() if p.is_symlink()}
+    for v in (sorted(versions.iterdir()) if versions.is_dir() else []):
+        if v.resolve() not in live:
+            shutil.rmtree(v, ignore_errors=True)
+            removed.append(v.name)
+    for p in out.glob(".*"):
+        if p.name in (VERSIONS, ".lock"):
+            continue
+        if p.is_symlink():
+            p.unlink()
+        elif p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            continue
+        removed.append(p.name)
+    return removed
+
+
+class OutputLock:
+    """One report run per output folder: a second run is told which process holds the folder."""
+
+    def __init__(self, out: Path):
+        self.path = Path(out) / ".lock"
+
+    def __enter__(self):
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.fh = open(self.path, "a+")
+        try:
+            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.fh.seek(0)
+            holder = self.fh.read().strip() or "another process"
+            self.fh.close()
+            raise DataError(f"report: output folder {str(self.path.parent)!r} is being written by {holder}; "
+                            f"wait for that run to finish (or choose another --out)") from None
+        self.fh.seek(0)
+        self.fh.truncate()
+        self.fh.write(f"process {os.getpid()} since {_dt.datetime.now().isoformat(timespec='seconds')}")
+        self.fh.flush()
+        return self
+
+    def __exit__(self, *exc):
+        self.fh.close()
+        return False
 
 
 def _render_one(args):
     period, kw = args
-    return render_period(period, **kw)
+    t0 = time.monotonic()
+    try:
+        path = render_period(period, **kw)
+        return {"period": period, "status": "ok", "seconds": time.monotonic() - t0, "output": str(path), "error": ""}
+    except DataError as exc:
+        return {"period": period, "status": "failed", "seconds": time.monotonic() - t0, "output": "", "error": str(exc)}
 
 
 def render_reports(*, period: str | None, all_periods: bool, data: Path, notebooks: Path, out: Path,
                    lang: str = "zh", workers: int = 1, timeout: int = 600, engine: str = "duckdb",
-                   spark_master: str = "", audience: str = "internal") -> list[Path]:
-    """Render the top-level notebooks of ``notebooks`` for one period or all of them."""
-    from ..io.periods import discover_periods, parse_period
+                   spark_master: str = "", audience: str = "internal", keep_going: bool = False,
+                   log=None, verbose: bool = False) -> list[dict]:
+    """Render the top-level notebooks of ``notebooks`` for one period or all of them.
 
+    Returns one summary row per period (``period``, ``status``, ``seconds``, ``output``, ``error``).
+    Without ``keep_going`` the first failed period raises its :class:`ReportError`; with it every
+    period that can be rendered is, and the failures are in the summary."""
+    log = log or (lambda msg: None)
     nbs = sorted(Path(notebooks).resolve().glob("*.ipynb"))
     if not nbs:
         raise DataError(f"report: no notebooks (*.ipynb) found in folder {str(notebooks)!r}")
     if not Path(data).is_dir():
         raise DataError(f"report: data folder {str(data)!r} not found")
-    periods = discover_periods(data) if (all_periods or not period) else [parse_period(period).label]
     if engine not in ("duckdb", "spark"):
         raise DataError(f"report: --engine {engine!r} is not one of ['duckdb', 'spark']")
+    periods = discover_periods(data) if all_periods else [parse_period(period).label]
     kw = {"data": Path(data), "notebooks": nbs, "out": Path(out), "lang": lang, "timeout": timeout,
-          "extra": {"engine": engine, "spark_master": spark_master, "audience": audience}}
-    done = []
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:  # pragma: no cover
-        def tqdm(x, **_):
-            return x
-    bar = tqdm(total=len(periods), desc="periods", disable=not sys.stderr.isatty())
-    try:
-        if workers > 1 and len(periods) > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                for path in pool.map(_render_one, [(p, kw) for p in periods]):
-                    done.append(path)
+          "extra": {"engine": engine, "spark_master": spark_master, "audience": audience}, "verbose": verbose}
+    summary = []
+    with OutputLock(Path(out)):
+        stale = clean_stale(Path(out))
+        if stale:
+            log(f"removed what interrupted runs left: {', '.join(stale)}")
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:  # pragma: no cover
+            def tqdm(x, **_):
+                return x
+        bar = tqdm(total=len(periods), desc="periods", disable=not sys.stderr.isatty())
+        try:
+            jobs = [(p, kw) for p in periods]
+            if workers > 1 and len(periods) > 1:
+                with ProcessPoolExecutor(max_workers=workers) as pool:
+                    results = pool.map(_render_one, jobs)
+                    for row in results:
+                        summary.append(row)
+                        _log_row(log, row)
+                        bar.update(1)
+                        if row["status"] != "ok" and not keep_going:
+                            break
+            else:
+                for job in jobs:
+                    row = _render_one(job)
+                    summary.append(row)
+                    _log_row(log, row)
                     bar.update(1)
-        else:
-            for p in periods:
-                done.append(render_period(p, **kw))
-                bar.update(1)
-    finally:
-        bar.close()
-        write_index(Path(out))
-    return done
+                    if row["status"] != "ok" and not keep_going:
+                        break
+        finally:
+            bar.close()
+            write_index(Path(out))
+    failed = [r for r in summary if r["status"] != "ok"]
+    if failed and not keep_going:
+        raise ReportError(failed[0]["error"])
+    return summary
+
+
+def _log_row(log, row: dict) -> None:
+    where = row["output"] if row["status"] == "ok" else row["error"]
+    log(f"{row['period']}: {row['status']} in {row['seconds']:.1f} s — {where}")
