@@ -56,11 +56,13 @@ def test_ingest_records_sha_and_rows(loaded):
     assert str(f1) in st.loc[0, "sources"]
 
 
-def test_same_file_refused_then_replaced(loaded, tmp_path):
+def test_same_file_again_is_a_no_op_other_period_refused_replace_reloads(loaded, tmp_path):
     db, f1, _ = loaded
     before = _snapshot(db)
-    with pytest.raises(DataError, match=r"was already loaded \(same SHA-256.*use --replace"):
-        warehouse.ingest([f1], "2026Q3", path=db)
+    assert warehouse.ingest([f1], "2026Q3", path=db).empty       # a cron retry: nothing to do
+    assert _snapshot(db) == before
+    with pytest.raises(DataError, match=r"was already loaded for period 2026Q3 .*not 2026Q4; check the period"):
+        warehouse.ingest([f1], "2026Q4", path=db)
     assert _snapshot(db) == before
     warehouse.ingest([f1], "2026Q3", path=db, replace=True)
     con = warehouse.connect(db, read_only=True)
@@ -151,9 +153,9 @@ def test_cli_ingest_and_status(tmp_path, capsys):
     f = _write(_shipments(["S1", "S2"], ["2026-07-03", "2026-08-30"]), tmp_path / "shipments_2026Q3.csv")
     db = tmp_path / "w.duckdb"
     assert main(["ingest", "--period", "2026Q3", str(f), "--warehouse", str(db)]) == 0
-    assert main(["ingest", "--period", "2026Q3", str(f), "--warehouse", str(db)]) == 2
+    assert main(["ingest", "--period", "2026Q3", str(f), "--warehouse", str(db)]) == 0
     err = capsys.readouterr().err
-    assert "was already loaded" in err
+    assert "nothing to do: every file is already in the warehouse" in err
     assert main(["warehouse", "status", "--warehouse", str(db)]) == 0
     out = capsys.readouterr().out.split()
     assert out[:4] == ["period", "table", "files", "rows"] and "2026Q3" in out and "shipments" in out

@@ -191,21 +191,27 @@ def ingest(files, period: str, *, path: Path | str = DEFAULT_PATH, replace: bool
         for table, entries in batch.items():
             date_col, id_col, _ = TABLES[table]
             existing = _existing_columns(con, table)
+            todo = []
             for f, sha, frame in entries:
                 prior = con.execute("SELECT file, period FROM _crm_loads WHERE sha256 = ?", [sha]).fetchall()
                 if prior and not replace:
-                    raise DataError(f"ingest: file {str(f)!r} was already loaded (same SHA-256 as {prior[0][0]!r}, "
-                                    f"period {prior[0][1]}); use --replace to load it again")
+                    if all(p == per.label for _, p in prior):
+                        continue        # the same bytes for the same period: a retry, nothing to do
+                    raise DataError(f"ingest: file {str(f)!r} was already loaded for period {prior[0][1]} (same "
+                                    f"SHA-256 as {prior[0][0]!r}), not {per.label}; check the period")
                 if existing is not None and list(frame.columns) != existing:
                     added = [c for c in frame.columns if c not in existing]
                     dropped = [c for c in existing if c not in frame.columns]
                     raise DataError(f"ingest: file {str(f)!r} columns differ from earlier periods of table "
                                     f"{table}: new {added}, missing {dropped}; expected {existing}")
+                todo.append((f, sha, frame))
+            if not todo:
+                continue
             if replace:
                 if existing is not None:
                     con.execute(f'DELETE FROM "{table}" WHERE _period = ?', [per.label])
                 con.execute("DELETE FROM _crm_loads WHERE tbl = ? AND period = ?", [table, per.label])
-            for f, sha, frame in entries:
+            for f, sha, frame in todo:
                 stamped = frame.assign(_load_id=next_id, _period=per.label)
                 con.register("_incoming", stamped)
                 if existing is None:
