@@ -61,7 +61,7 @@ def test_same_file_again_is_a_no_op_other_period_refused_replace_reloads(loaded,
     before = _snapshot(db)
     assert warehouse.ingest([f1], "2026Q3", path=db).empty       # a cron retry: nothing to do
     assert _snapshot(db) == before
-    with pytest.raises(DataError, match=r"was already loaded for period 2026Q3 .*not 2026Q4; check the period"):
+    with pytest.raises(DataError, match=r"2 rows whose ship_date is outside period 2026Q4"):
         warehouse.ingest([f1], "2026Q4", path=db)
     assert _snapshot(db) == before
     warehouse.ingest([f1], "2026Q3", path=db, replace=True)
