@@ -327,7 +327,7 @@ def malmquist(data, inputs, outputs, *, unit: str, period: str) -> MalmquistResu
         part = frame[frame[period] == p].set_index(unit)
         missing = [u for u in units if u not in part.index]
         if missing:
-            raise DataError(f"{func}: the panel must be balanced; period {p!r} lacks units {missing[:10]}; "
+            raise DataError(f"{func}: the panel must be balanced; period {p} lacks units {missing[:10]}; "
                             f"drop those units or fill the period")
         x, _, _ = _prepare(part.loc[units], inputs, outputs, func)
         per[p] = x

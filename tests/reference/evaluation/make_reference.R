@@ -113,6 +113,46 @@ mq$technical_change <- sqrt((mq$d_ts / mq$d_ss) * (mq$d_tt / mq$d_st))
 mq$malmquist <- mq$efficiency_change * mq$technical_change
 write.csv(mq, file.path(here, "malmquist_reference.csv"), row.names = FALSE)
 
+# -- TOPSIS, grey relational analysis, entropy/CRITIC weights, fuzzy operators (base R) ---------------
+crit <- units[1:15, c("unit", "x1", "x2", "y1", "y3")]   # x1, x2 costs; y1, y3 benefits
+write.csv(crit, file.path(here, "criteria.csv"), row.names = FALSE)
+M <- as.matrix(crit[, -1]); benefit <- c(FALSE, FALSE, TRUE, TRUE)
+Z <- sapply(1:4, function(j) { z <- (M[, j] - min(M[, j])) / (max(M[, j]) - min(M[, j])); if (benefit[j]) z else 1 - z })
+P <- sweep(Z, 2, colSums(Z), "/")
+e <- -colSums(ifelse(P > 0, P * log(P), 0)) / log(nrow(Z))
+w_entropy <- (1 - e) / sum(1 - e)
+C <- apply(Z, 2, sd) * colSums(1 - cor(Z)); w_critic <- C / sum(C)
+topsis_r <- function(M, w, benefit) {
+  V <- sweep(sweep(M, 2, sqrt(colSums(M^2)), "/"), 2, w, "*")
+  best <- ifelse(benefit, apply(V, 2, max), apply(V, 2, min))
+  worst <- ifelse(benefit, apply(V, 2, min), apply(V, 2, max))
+  dp <- sqrt(rowSums(sweep(V, 2, best)^2)); dm <- sqrt(rowSums(sweep(V, 2, worst)^2))
+  data.frame(d_plus = dp, d_minus = dm, closeness = dm / (dp + dm))
+}
+w_given <- c(0.3, 0.2, 0.3, 0.2)
+grey_r <- function(Z, w, rho = 0.5) {
+  D <- abs(1 - Z); xi <- (min(D) + rho * max(D)) / (D + rho * max(D)); as.vector(xi %*% w)
+}
+rank_out <- data.frame(unit = crit$unit,
+                       setNames(topsis_r(M, w_entropy, benefit), paste0("entropy_", c("d_plus", "d_minus", "closeness"))),
+                       setNames(topsis_r(M, w_given, benefit), paste0("given_", c("d_plus", "d_minus", "closeness"))),
+                       grey_equal = grey_r(Z, rep(0.25, 4)), grey_given = grey_r(Z, w_given),
+                       grey_rho03 = grey_r(Z, rep(0.25, 4), 0.3))
+write.csv(rank_out, file.path(here, "ranking_reference.csv"), row.names = FALSE)
+write.csv(data.frame(criterion = colnames(M), entropy = w_entropy, critic = w_critic),
+          file.path(here, "weights_reference.csv"), row.names = FALSE)
+
+A <- c(0.25, 0.35, 0.15, 0.25)
+R <- matrix(c(0.1, 0.3, 0.4, 0.2, 0.0,
+              0.3, 0.4, 0.2, 0.1, 0.0,
+              0.0, 0.2, 0.5, 0.2, 0.1,
+              0.2, 0.2, 0.3, 0.2, 0.1), nrow = 4, byrow = TRUE)
+fz <- rbind(weighted_average = as.vector(A %*% R),
+            max_min = apply(pmin(matrix(A, 4, 5), R), 2, max),
+            max_product = apply(A * R, 2, max),
+            bounded_sum = pmin(1, colSums(pmin(matrix(A, 4, 5), R))))
+write.csv(data.frame(operator = rownames(fz), fz), file.path(here, "fuzzy_reference.csv"), row.names = FALSE)
+
 writeLines(c(R.version.string, paste("lpSolve", as.character(packageVersion("lpSolve"))),
              paste("generated", format(Sys.time(), "%Y-%m-%d %H:%M:%S %Z"))),
            file.path(here, "versions.txt"))
