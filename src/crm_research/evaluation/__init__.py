@@ -13,6 +13,7 @@ and ``.interpret(lang)``.
 """
 
 from ._dea import DEAResult, MalmquistResult, dea, dea_result, malmquist, scale_efficiency
+from ._firm import CUSTOMER_BENEFIT, PANEL_INPUTS, PANEL_OUTPUTS, customer_criteria, quarterly_panel, survey_fuzzy
 from ._fuzzy import OPERATORS, FuzzyResult, fuzzy_evaluation, membership_from_answers
 from ._ranking import GreyResult, TOPSISResult, grey_relational, grey_result, topsis, topsis_result
 from ._weights import RANDOM_INDEX, AHPResult, ahp_weights, combined_weights, critic_weights, cv_weights, entropy_weights
@@ -21,4 +22,5 @@ __all__ = ["fuzzy_evaluation", "membership_from_answers", "FuzzyResult", "OPERAT
            "topsis", "topsis_result", "TOPSISResult", "grey_relational", "grey_result", "GreyResult",
            "dea", "dea_result", "DEAResult", "scale_efficiency", "malmquist", "MalmquistResult",
            "entropy_weights", "ahp_weights", "AHPResult", "critic_weights", "cv_weights", "combined_weights",
-           "RANDOM_INDEX"]
+           "RANDOM_INDEX", "quarterly_panel", "customer_criteria", "survey_fuzzy",
+           "PANEL_INPUTS", "PANEL_OUTPUTS", "CUSTOMER_BENEFIT"]

@@ -210,12 +210,13 @@ class DEAResult(Result):
         cols = ["efficiency"] + (["super_efficiency"] if "super_efficiency" in u else []) + ["peers"]
         frame = u[cols].copy()
         for c in self.inputs + self.outputs:
-            frame[f"{label_of('slack', lang)}: {c}"] = u[f"slack_{c}"]
+            frame[f"{label_of('slack', lang)}: {label_of(c, lang)}"] = u[f"slack_{c}"]
         frame["efficient"] = u["efficient"].map(lambda v: label_of("efficient_yes" if v else "efficient_no", lang))
         kinds = {"efficiency": "coef", "super_efficiency": "coef", "peers": "text", "efficient": "text"}
         kinds.update({c: "stat" for c in frame.columns if c not in kinds})
         title = T("dea_title", lang, model=self.model, orientation=label_of(self.orientation, lang))
-        note = T("dea_note", lang, inputs=", ".join(self.inputs), outputs=", ".join(self.outputs))
+        note = T("dea_note", lang, inputs=", ".join(label_of(c, lang) for c in self.inputs),
+                 outputs=", ".join(label_of(c, lang) for c in self.outputs))
         return Table.build(frame, title=title, lang=lang, kinds=kinds, ns="evaluation", note=note)
 
     def interpret(self, lang: str = "zh") -> str:

@@ -110,25 +110,28 @@ class TOPSISResult(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.scores
 
-    def table(self, lang: str = "zh") -> Table:
+    def table(self, lang: str = "zh", *, top: int | None = None) -> Table:
+        """The scores sorted by rank (the first ``top`` rows when given)."""
         from ._text import T
 
         check_lang(lang)
         frame = self.scores.sort_values("rank")
+        if top is not None:
+            frame = frame.head(top)
         return Table.build(frame, title=T("topsis_title", lang), lang=lang, ns="evaluation",
                            kinds={"d_plus": "coef", "d_minus": "coef", "closeness": "coef", "rank": "int"},
-                           note=T("topsis_note", lang, weights=_weights_text(self.weights),
+                           note=T("topsis_note", lang, weights=_weights_text(self.weights, lang),
                                   how=T("w_entropy" if self.entropy else "w_given", lang)))
 
     def interpret(self, lang: str = "zh") -> str:
-        from ._text import T
+        from ._text import T, label_of
 
         check_lang(lang)
         s = self.scores
         best, worst = s["closeness"].idxmax(), s["closeness"].idxmin()
         return T("topsis_interpret", lang, n=len(s), best=best, c_best=float(s.loc[best, "closeness"]),
                  worst=worst, c_worst=float(s.loc[worst, "closeness"]), n_half=int((s["closeness"] >= 0.5).sum()),
-                 how=T("w_entropy" if self.entropy else "w_given", lang), top=self.weights.idxmax(),
+                 how=T("w_entropy" if self.entropy else "w_given", lang), top=label_of(str(self.weights.idxmax()), lang),
                  w_top=float(self.weights.max()))
 
 
@@ -216,24 +219,27 @@ class GreyResult(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.grades
 
-    def table(self, lang: str = "zh") -> Table:
+    def table(self, lang: str = "zh", *, top: int | None = None) -> Table:
+        """Coefficients and grades sorted by rank (the first ``top`` rows when given)."""
         from ._text import T
 
         check_lang(lang)
         frame = self.coefficients.join(self.grades).sort_values("rank")
+        if top is not None:
+            frame = frame.head(top)
         kinds = {c: "coef" for c in frame.columns}
         kinds["rank"] = "int"
         return Table.build(frame, title=T("grey_title", lang), lang=lang, ns="evaluation", kinds=kinds,
                            note=T("grey_note", lang, rho=self.rho))
 
     def interpret(self, lang: str = "zh") -> str:
-        from ._text import T
+        from ._text import T, label_of
 
         check_lang(lang)
         g = self.grades["grade"]
         weakest = self.coefficients.mean().idxmin()
         return T("grey_interpret", lang, n=len(g), rho=self.rho, best=g.idxmax(), g_best=float(g.max()),
-                 worst=g.idxmin(), g_worst=float(g.min()), weakest=weakest,
+                 worst=g.idxmin(), g_worst=float(g.min()), weakest=label_of(str(weakest), lang),
                  xi_weak=float(self.coefficients[weakest].mean()))
 
 
@@ -243,5 +249,7 @@ def grey_result(data, *, reference=None, rho: float = 0.5, weights=None, benefit
     return GreyResult(grades, xi, w, float(rho))
 
 
-def _weights_text(w: pd.Series) -> str:
-    return ", ".join(f"{k} {v:.3f}" for k, v in w.items())
+def _weights_text(w: pd.Series, lang: str) -> str:
+    from ._text import label_of
+
+    return ", ".join(f"{label_of(str(k), lang)} {v:.3f}" for k, v in w.items())
