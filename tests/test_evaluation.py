@@ -247,6 +247,37 @@ def test_topsis_by_hand():
     assert res["rank"].tolist() == [4, 3, 2, 1]
 
 
+def test_topsis_published_ideals_and_jmcdm():
+    # R package MCDA (Bigaret, Hodgett, Meyer, Mironova & Olteanu), help page of TOPSIS: three cars,
+    # price a cost, economy, aesthetics, boot capacity benefits; the documented positive and negative
+    # ideal solutions (weighted, vector-normalised)
+    cars = pd.DataFrame([[5490, 51.4, 8.5, 285], [6500, 70.6, 7, 288], [6489, 54.3, 7.5, 290]],
+                        index=["Corsa", "Clio", "Fiesta"], columns=["price", "economy", "aesthetics", "boot"])
+    res = ev.topsis_result(cars, weights=[0.35, 0.25, 0.25, 0.15], benefit=["economy", "aesthetics", "boot"])
+    assert_allclose(res.ideals["ideal"].to_numpy(), [0.179573776, 0.171636015, 0.159499658, 0.087302767],
+                    rtol=1e-8)
+    assert_allclose(res.ideals["anti_ideal"].to_numpy(), [0.212610118, 0.124958799, 0.131352659, 0.085797547],
+                    rtol=1e-8)
+    # Julia package JMcDM (jbytecode/JMcDM, test/mcdm/testtopsis.jl): weights 4:2:6:8, all benefits,
+    # its expected relative closeness
+    d = pd.DataFrame({"c1": [9.0, 8, 7], "c2": [7.0, 7, 8], "c3": [6.0, 9, 6], "c4": [7.0, 6, 6]})
+    got = ev.topsis(d, weights=np.array([4, 2, 6, 8]) / 20)
+    assert_allclose(got["closeness"].to_numpy(), [0.3876870, 0.6503238, 0.0834767], rtol=0, atol=1e-6)
+    assert got["rank"].tolist() == [2, 1, 3]
+
+
+def test_grey_relational_jmcdm():
+    # Julia package JMcDM (jbytecode/JMcDM, test/mcdm/testgra.jl): five alternatives, six criteria
+    # (1, 3, 6 costs), weights 0.05, 0.20, 0.10, 0.15, 0.10, 0.40, ρ = 0.5; its expected grades
+    d = pd.DataFrame({"c1": [105000.0, 120000, 150000, 115000, 135000], "c2": [105.0, 110, 120, 105, 115],
+                      "c3": [10.0, 15, 12, 20, 15], "c4": [4.0, 4, 3, 4, 5], "c5": [300.0, 500, 550, 600, 400],
+                      "c6": [10.0, 8, 12, 9, 9]})
+    g = ev.grey_relational(d, benefit=["c2", "c4", "c5"], weights=[0.05, 0.20, 0.10, 0.15, 0.10, 0.40])
+    assert_allclose(g["grade"].to_numpy(), [0.525, 0.7007142857142857, 0.5464285714285715, 0.5762820512820512,
+                                            0.650952380952381], rtol=0, atol=1e-9)
+    assert g["rank"].tolist() == [5, 1, 4, 3, 2]
+
+
 def test_ranking_invariances(criteria):
     base = ev.topsis(criteria, benefit=["y1", "y3"])
     # vector normalisation: a change of unit does not matter; nor does the order of rows or columns

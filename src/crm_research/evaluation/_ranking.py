@@ -93,7 +93,8 @@ def _topsis(data, weights, benefit):
     out = pd.DataFrame({"d_plus": d_plus, "d_minus": d_minus}, index=x.index)
     out["closeness"] = out["d_minus"] / (out["d_plus"] + out["d_minus"])
     out["rank"] = _rank(out["closeness"])
-    return out, w.rename("weight"), benefit
+    ideal = pd.DataFrame({"ideal": best, "anti_ideal": worst}, index=x.columns)
+    return out, w.rename("weight"), benefit, ideal
 
 
 @result
@@ -104,6 +105,8 @@ class TOPSISResult(Result):
     weights: pd.Series
     entropy: bool
     benefit: tuple
+    #: by criterion: the weighted normalised positive (``ideal``) and negative (``anti_ideal``) ideal
+    ideals: pd.DataFrame
 
     title = "TOPSIS"
 
@@ -137,8 +140,8 @@ class TOPSISResult(Result):
 
 def topsis_result(data, *, weights=None, benefit=None) -> TOPSISResult:
     """:func:`topsis` with the weights used, for ``.table(lang)`` and ``.interpret(lang)``."""
-    scores, w, b = _topsis(data, weights, benefit)
-    return TOPSISResult(scores, w, weights is None, tuple(b))
+    scores, w, b, ideals = _topsis(data, weights, benefit)
+    return TOPSISResult(scores, w, weights is None, tuple(b), ideals)
 
 
 def grey_relational(data, *, reference=None, rho: float = 0.5, weights=None, benefit=None) -> pd.DataFrame:
