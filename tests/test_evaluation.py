@@ -14,6 +14,9 @@ from crm_research.tables import Table
 
 REF = "evaluation"
 
+# the textbook examples have few units; the rule-of-thumb warning is tested on its own below
+pytestmark = pytest.mark.filterwarnings("ignore::crm_research.StatWarning")
+
 
 @pytest.fixture(scope="module")
 def ref(reference_dir):
@@ -177,6 +180,14 @@ def test_dea_large_matches_single_programmes():
             assert_allclose(res["efficiency"].iloc[o], t, rtol=1e-7, atol=1e-9)
             got = res.iloc[o][[c for c in res if c.startswith("slack_")]].to_numpy(float).sum()
             assert_allclose(got, sx.sum() + sy.sum(), rtol=1e-6, atol=1e-6)
+
+
+def test_dea_warns_with_few_units():
+    from crm_research import StatWarning
+
+    with pytest.warns(StatWarning, match=r"dea: 6 units for 2 inputs and 1 outputs; with fewer than "
+                                         r"max\(m·s, 3\(m \+ s\)\) = 9 units many of them come out efficient"):
+        ev.dea(six_dmus(), ["x1", "x2"], ["y"])
 
 
 # -- DEA: bad input ----------------------------------------------------------------------------------------------------

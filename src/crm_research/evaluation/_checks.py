@@ -53,8 +53,8 @@ def weights_series(weights, func: str, param: str = "weights", index: Sequence |
         if index is None:
             raise DataError(f"{func}: {param} must be a dict or Series keyed by name")
         if len(arr) != len(index):
-            raise DataError(f"{func}: {param} has {len(arr)} values but there are {len(index)} "
-                            f"{'criteria'}: {list(map(str, index))}")
+            raise DataError(f"{func}: {param} has {len(arr)} values but {len(index)} are needed, one for each "
+                            f"of {list(map(str, index))}")
         w = pd.Series(arr, index=list(index), dtype=float)
     if index is not None:
         index = list(index)

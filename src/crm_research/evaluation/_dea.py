@@ -8,10 +8,12 @@ programmes are in :mod:`._lp`; the tests compare with R's lpSolve (tests/referen
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
-from .._core.errors import DataError
+from .._core.errors import DataError, StatWarning
 from .._core.results import Result, result
 from .._core.validation import format_rows, require_choice, require_columns, require_frame
 from ..present.labels import check_lang
@@ -51,6 +53,11 @@ def _prepare(data, inputs, outputs, func):
         raise DataError(f"{func}: unit labels (the index) must be unique; repeated: {dup[:10]}")
     if len(x) < 2:
         raise DataError(f"{func}: needs at least 2 units, found {len(x)}")
+    m, s = len(inputs), len(outputs)
+    if len(x) < max(m * s, 3 * (m + s)):
+        warnings.warn(f"{func}: {len(x)} units for {m} inputs and {s} outputs; with fewer than "
+                      f"max(m·s, 3(m + s)) = {max(m * s, 3 * (m + s))} units many of them come out efficient "
+                      f"(Cooper, Seiford & Tone 2007, rule of thumb)", StatWarning, stacklevel=3)
     return x, inputs, outputs
 
 
@@ -125,8 +132,10 @@ def dea(data, inputs, outputs, *, model: str = "CCR", orientation: str = "input"
     others (> 1 ranks efficient units; NaN where a BCC programme without the unit is infeasible);
     inefficient units keep their score.
 
-    All inputs and outputs must be positive. The LPs are solved with
-    ``scipy.optimize.linprog(method="highs")``; tests compare with R's lpSolve.
+    All inputs and outputs must be positive. Fewer units than max(m·s, 3(m + s)) give a
+    StatWarning. Each unit's programme is solved exactly with ``scipy.optimize.linprog(method="highs")``
+    (many programmes are stacked into one sparse LP, and each is certified against every unit by
+    pricing; see :mod:`crm_research.evaluation._lp`); tests compare with R's lpSolve.
 
     Examples
     --------
