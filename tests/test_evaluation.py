@@ -209,7 +209,7 @@ def test_dea_errors():
                      ["x"], ["y"], unit="u", period="t")
 
 
-# -- TOPSIS and grey relational analysis: against base R ----------------------------------------------------------------
+# -- TOPSIS and grey relational analysis: against base R ---------------------------------------------------------------
 @pytest.fixture(scope="module")
 def criteria(ref):
     return pd.read_csv(ref / "criteria.csv", index_col="unit")
@@ -334,18 +334,19 @@ def test_ranking_errors():
         ev.grey_relational(d, rho=1.5)
 
 
-# -- weights -------------------------------------------------------------------------------------------------------------
+# -- weights -----------------------------------------------------------------------------------------------------------
 def test_cv_and_combined_weights_by_hand():
     d = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [10.0, 10.0, 13.0]})
     v = np.array([1 / 2, np.sqrt(3) / 11])
     assert_allclose(ev.cv_weights(d).to_numpy(), v / v.sum(), rtol=1e-12)
     s, o = {"a": 0.6, "b": 0.4}, {"a": 0.2, "b": 0.8}
-    assert_allclose(ev.combined_weights(s, o, alpha=0.25).to_numpy(), [0.25 * 0.6 + 0.75 * 0.2, 0.25 * 0.4 + 0.75 * 0.8],
-                    rtol=1e-12)
+    assert_allclose(ev.combined_weights(s, o, alpha=0.25).to_numpy(),
+                    [0.25 * 0.6 + 0.75 * 0.2, 0.25 * 0.4 + 0.75 * 0.8], rtol=1e-12)
     assert_allclose(ev.combined_weights(s, o, method="product").to_numpy(), [0.12 / 0.44, 0.32 / 0.44], rtol=1e-12)
     with pytest.raises(DataError, match=r"combined_weights: objective must sum to 1, found 0.9"):
         ev.combined_weights(s, {"a": 0.1, "b": 0.8})
-    with pytest.raises(DataError, match=r"cv_weights: indicators with mean 0 have no coefficient of variation: \['a'\]"):
+    with pytest.raises(DataError,
+                       match=r"cv_weights: indicators with mean 0 have no coefficient of variation: \['a'\]"):
         ev.cv_weights(pd.DataFrame({"a": [-1.0, 1.0], "b": [1.0, 2.0]}))
 
 
@@ -357,7 +358,7 @@ def test_weights_reexported_from_value():
     assert value.AHPResult is ev.AHPResult
 
 
-# -- fuzzy comprehensive evaluation ---------------------------------------------------------------------------------------
+# -- fuzzy comprehensive evaluation ------------------------------------------------------------------------------------
 def restaurant():
     # the membership matrix and weights of the restaurant example in "模糊综合评估法简单示例"
     # (dtcms.com/a/298653.html): taste, service, setting, price × excellent, good, fair, poor
@@ -442,7 +443,7 @@ def test_fuzzy_errors():
         ev.membership_from_answers(pd.DataFrame({"q1": [5, 6, 9]}), [5, 4, 3, 2, 1])
 
 
-# -- tables and interpretations --------------------------------------------------------------------------------------------
+# -- tables and interpretations ----------------------------------------------------------------------------------------
 def _results():
     w, r = restaurant()
     d = six_dmus()

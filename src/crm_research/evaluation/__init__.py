@@ -16,7 +16,8 @@ from ._dea import DEAResult, MalmquistResult, dea, dea_result, malmquist, scale_
 from ._firm import CUSTOMER_BENEFIT, PANEL_INPUTS, PANEL_OUTPUTS, customer_criteria, quarterly_panel, survey_fuzzy
 from ._fuzzy import OPERATORS, FuzzyResult, fuzzy_evaluation, membership_from_answers
 from ._ranking import GreyResult, TOPSISResult, grey_relational, grey_result, topsis, topsis_result
-from ._weights import RANDOM_INDEX, AHPResult, ahp_weights, combined_weights, critic_weights, cv_weights, entropy_weights
+from ._weights import (RANDOM_INDEX, AHPResult, ahp_weights, combined_weights, critic_weights, cv_weights,
+                       entropy_weights)
 
 __all__ = ["fuzzy_evaluation", "membership_from_answers", "FuzzyResult", "OPERATORS",
            "topsis", "topsis_result", "TOPSISResult", "grey_relational", "grey_result", "GreyResult",

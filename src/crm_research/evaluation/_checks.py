@@ -21,7 +21,7 @@ def complete_numeric(data, func: str, columns: Sequence | None = None, *, what: 
     frame = require_frame(data, func, param)
     columns = list(frame.columns) if columns is None else require_columns(frame, columns, func, what)
     if not columns:
-        raise DataError(f"{func}: {param} has no columns; pass one column per {what[:-1] if what.endswith('s') else what}")
+        raise DataError(f"{func}: {param} has no columns; pass one column per criterion")
     x = numeric_frame(frame, columns, func)
     if x.empty:
         raise DataError(f"{func}: {param} has no rows")

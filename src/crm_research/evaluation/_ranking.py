@@ -134,7 +134,8 @@ class TOPSISResult(Result):
         best, worst = s["closeness"].idxmax(), s["closeness"].idxmin()
         return T("topsis_interpret", lang, n=len(s), best=best, c_best=float(s.loc[best, "closeness"]),
                  worst=worst, c_worst=float(s.loc[worst, "closeness"]), n_half=int((s["closeness"] >= 0.5).sum()),
-                 how=T("w_entropy" if self.entropy else "w_given", lang), top=label_of(str(self.weights.idxmax()), lang),
+                 how=T("w_entropy" if self.entropy else "w_given", lang),
+                 top=label_of(str(self.weights.idxmax()), lang),
                  w_top=float(self.weights.max()))
 
 
