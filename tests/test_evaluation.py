@@ -90,11 +90,15 @@ def test_dea_matches_lpsolve(ref, name, inputs, outputs, model, orientation):
 
 
 def test_dea_units_has_weak_efficiency(ref):
-    # the R script made unit u05 a copy of u03 with 1.5 × its first input: score < 1 and a positive slack
+    # the R script made u05 a copy of u03 with 1.5 × its first input: u03 is efficient, so u05 has radial
+    # score 1 but is only weakly efficient, with an input-1 slack of exactly 0.5 × x1(u03) and peer u03
     d = pd.read_csv(ref / "dea_units.csv", index_col="unit")
     res = ev.dea(d, ["x1", "x2", "x3"], ["y1", "y2", "y3"])
-    assert res.loc["u05", "efficiency"] <= res.loc["u03", "efficiency"] + 1e-12
-    assert (res[[c for c in res if c.startswith("slack_")]].to_numpy() > 0).any()
+    assert res.loc["u03", "efficient"]
+    assert res.loc["u05", "efficiency"] == 1.0 and not res.loc["u05", "efficient"]
+    assert res.loc["u05", "peers"] == "u03"
+    assert_allclose(res.loc["u05", ["slack_x1", "slack_x2", "slack_x3"]].to_numpy(float),
+                    [0.5 * d.loc["u03", "x1"], 0, 0], rtol=1e-9, atol=1e-9)
 
 
 def test_super_efficiency_matches_lpsolve(ref):
