@@ -16,6 +16,10 @@ phase 2 (both)                  max 1ᵀs⁻ + 1ᵀs⁺ with θ (φ) fixed at it
   negative the restricted optimum is optimal for the full programme (LP duality); otherwise the
   most negative units join E and the programme is solved again. So every reported optimum is
   certified against all n units.
+  A warm-up solves a sample of programmes first; the columns they needed start every programme's
+  set, which saves pricing rounds.
+* **Skipping phase 2.** If at the phase-1 optimum every slack's reduced cost is positive, complementary
+  slackness makes every optimal slack zero, so phase 2 has nothing to find and is not solved.
 * **Blocks.** The programmes of many units are stacked as the independent diagonal blocks of one
   sparse LP handed to ``scipy.optimize.linprog(method="highs")``: the blocks share no variable and
   no constraint, so the stacked optimum is each unit's own optimum. This saves scipy's fixed cost
@@ -38,6 +42,10 @@ from .._core.errors import DataError
 PRICE_TOL = 1e-7
 #: units added to a programme's reference set per pricing round
 ADD_PER_ROUND = 5
+#: phase 2 is skipped when every slack's reduced cost exceeds this (relative to the duals)
+SKIP_TOL = 1e-6
+#: points solved first to learn the frontier units most programmes need
+WARMUP = 40
 #: programmes stacked into one LP
 CHUNK = 100
 
@@ -177,6 +185,29 @@ class Envelopment:
                 np.concatenate([q[2] for q in parts]), np.concatenate([q[3] for q in parts]),
                 np.concatenate([q[4] for q in parts]))
 
+    def _warm_up(self):
+        """Solve the phase-1 programmes of a sample of points to convergence and give every point the
+        columns they needed: frontier units that many points use are then there from the start."""
+        rng = np.random.default_rng(7)
+        sample = rng.choice(self.K, WARMUP, replace=False)
+        base = self.sets[sample[0]]
+        pending = sample
+        while len(pending):
+            _, (blk, cols, lb), _, _, duals = self._solve(pending, 1, None)
+            d = self._price(duals)
+            d[blk, cols] = np.inf
+            tol = PRICE_TOL * max(1.0, float(np.abs(duals).max()))
+            order = np.argsort(d, axis=1)[:, :ADD_PER_ROUND]
+            picked = d[np.arange(len(pending))[:, None], order] < -tol
+            bad = picked.any(axis=1)
+            for row in np.flatnonzero(bad):
+                self.sets[pending[row]] = np.append(self.sets[pending[row]], order[row, picked[row]])
+            pending = pending[bad]
+        learned = np.unique(np.concatenate([self.sets[k] for k in sample]))
+        pool = np.union1d(base, learned)
+        for k in range(self.K):
+            self.sets[k] = pool
+
     def _price(self, duals: np.ndarray) -> np.ndarray:
         """Reduced costs of every reference column for each block: B × n."""
         m, s = self.m, self.s
@@ -192,8 +223,11 @@ class Envelopment:
         lam = np.zeros((K, self.n))
         sx = np.zeros((K, m))
         sy = np.zeros((K, s))
+        needs_phase2 = np.ones(K, dtype=bool)
+        if K > 4 * WARMUP:
+            self._warm_up()
         for phase in range(1, phases + 1):
-            pending = np.arange(K)
+            pending = np.arange(K) if phase == 1 else np.flatnonzero(needs_phase2)
             while len(pending):
                 tb, (blk, cols, lb), sxb, syb, duals = self._solve_chunked(pending, phase, t)
                 d = self._price(duals)
@@ -208,6 +242,12 @@ class Envelopment:
                 u = pending[done]
                 if phase == 1:
                     t[u] = tb[done]
+                    # reduced costs of s⁻ (column +e_i) and s⁺ (column −e_r) at the optimal duals: when all
+                    # are positive, complementary slackness makes every optimal slack zero, so phase 2
+                    # would return zero slacks and can be skipped
+                    rc = np.hstack([-duals[done, :m], duals[done, m:m + s]])
+                    skip_tol = SKIP_TOL * np.maximum(1.0, np.abs(duals[done]).max(axis=1))
+                    needs_phase2[u] = ~(rc > skip_tol[:, None]).all(axis=1)
                 lam[u] = 0.0
                 keep = done[blk]
                 np.add.at(lam, (pending[blk[keep]], cols[keep]), lb[keep])
