@@ -115,6 +115,15 @@ def test_super_efficiency_matches_lpsolve(ref):
                     rtol=1e-7, atol=1e-8)
 
 
+def test_ccr_orientations_agree(ref):
+    # under constant returns θ* = 1/φ*, for the ordinary and the super-efficiency scores alike
+    d = pd.read_csv(ref / "dea_units.csv", index_col="unit")
+    i = ev.dea(d, ["x1", "x2", "x3"], ["y1", "y2", "y3"], super_efficiency=True)
+    o = ev.dea(d, ["x1", "x2", "x3"], ["y1", "y2", "y3"], orientation="output", super_efficiency=True)
+    assert_allclose(o["efficiency"].to_numpy(), i["efficiency"].to_numpy(), rtol=1e-8, atol=1e-10)
+    assert_allclose(o["super_efficiency"].to_numpy(), i["super_efficiency"].to_numpy(), rtol=1e-8, atol=1e-10)
+
+
 def test_super_efficiency_six_dmus_by_hand():
     # without E the frontier for E(2, 4) is D(4, 2) alone: θ = max(4/2, 2/4) = 2
     res = ev.dea(six_dmus(), ["x1", "x2"], ["y"], super_efficiency=True)
