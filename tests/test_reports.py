@@ -17,7 +17,7 @@ from crm_research.reports import discover_periods, kpis, pseudonymise, suppress_
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "src" / "crm_research" / "report" / "notebooks").glob("*.ipynb"))
 PERIOD = "2026Q1"
 
 
@@ -29,7 +29,7 @@ def _digest(folder: Path) -> dict:
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
-    assert main(["report", "--period", PERIOD, "--data", str(SAMPLE), "--notebooks", str(ROOT / "notebooks"),
+    assert main(["report", "--period", PERIOD, "--data", str(SAMPLE), "--notebooks", str(NOTEBOOKS[0].parent),
                  "--out", str(out), "--lang", "en", "--audience", "external"]) == 0
     return out
 
@@ -71,7 +71,7 @@ def test_rerun_is_byte_identical_and_failure_keeps_last_good(rendered, tmp_path)
     before = _digest(rendered / PERIOD)
     # re-run one notebook set into a second folder: same tables byte for byte
     out2 = tmp_path / "again"
-    assert main(["report", "--period", PERIOD, "--data", str(SAMPLE), "--notebooks", str(ROOT / "notebooks"),
+    assert main(["report", "--period", PERIOD, "--data", str(SAMPLE), "--notebooks", str(NOTEBOOKS[0].parent),
                  "--out", str(out2), "--lang", "en", "--audience", "external"]) == 0
     again = _digest(out2 / PERIOD)
     assert again == before
@@ -79,7 +79,7 @@ def test_rerun_is_byte_identical_and_failure_keeps_last_good(rendered, tmp_path)
     bad = tmp_path / "bad"
     shutil.copytree(SAMPLE, bad)
     (bad / "shipments.csv").write_text("shipment_id,customer_id,ship_date,revenue\nS1,C1,not a date,-5\n", encoding="utf-8")
-    code = main(["report", "--period", PERIOD, "--data", str(bad), "--notebooks", str(ROOT / "notebooks"),
+    code = main(["report", "--period", PERIOD, "--data", str(bad), "--notebooks", str(NOTEBOOKS[0].parent),
                  "--out", str(out2), "--lang", "en", "--audience", "external"])
     assert code == 2
     assert _digest(out2 / PERIOD) == before
@@ -93,7 +93,7 @@ def test_failure_message_names_notebook_and_cell(tmp_path, capsys):
     (bad / "survey_2026Q1.csv").write_text("respondent_id,SAT1\nr1,9\n", encoding="utf-8")
     nb = tmp_path / "nbs"
     nb.mkdir()
-    shutil.copy(ROOT / "notebooks" / "10_survey_analysis.ipynb", nb)
+    shutil.copy(NOTEBOOKS[0].parent / "10_survey_analysis.ipynb", nb)
     code = main(["report", "--period", PERIOD, "--data", str(bad), "--notebooks", str(nb), "--out", str(tmp_path / "o")])
     assert code == 2
     err = capsys.readouterr().err
@@ -160,7 +160,7 @@ def test_report_on_spark_gives_the_same_tables(rendered, tmp_path):
         pytest.skip("Spark needs Java")
     nbs = tmp_path / "nbs"
     nbs.mkdir()
-    sh.copy(ROOT / "notebooks" / "30_customer_value.ipynb", nbs)
+    sh.copy(NOTEBOOKS[0].parent / "30_customer_value.ipynb", nbs)
     assert main(["report", "--period", PERIOD, "--data", str(SAMPLE), "--notebooks", str(nbs), "--out",
                  str(tmp_path / "o"), "--lang", "en", "--audience", "external", "--engine", "spark",
                  "--spark-master", "local[1]"]) == 0
@@ -173,7 +173,7 @@ def test_report_on_spark_gives_the_same_tables(rendered, tmp_path):
 def test_first_period_without_history_renders(tmp_path):
     nbs = tmp_path / "nbs"
     nbs.mkdir()
-    shutil.copy(ROOT / "notebooks" / "40_management_report.ipynb", nbs)
+    shutil.copy(NOTEBOOKS[0].parent / "40_management_report.ipynb", nbs)
     assert main(["report", "--period", "2025Q1", "--data", str(SAMPLE), "--notebooks", str(nbs),
                  "--out", str(tmp_path / "o"), "--lang", "en"]) == 0
     assert (tmp_path / "o" / "2025Q1" / "tables" / "abc_mix_period.csv").exists()

@@ -7,13 +7,15 @@ import numpy as np
 import pandas as pd
 
 from .._core.errors import DataError
+from .._core.results import Result, result
 from .._core.validation import numeric_frame, require_columns, require_frame
 
 # entropy and AHP weights live in crm_research.evaluation; re-exported here for existing callers
 from ..evaluation._weights import RANDOM_INDEX, AHPResult, ahp_weights, entropy_weights
 
 __all__ = ["normalise", "entropy_weights", "ahp_weights", "AHPResult", "composite_value", "value_matrix",
-           "delivered_value", "RANDOM_INDEX"]
+           "delivered_value", "RANDOM_INDEX", "ValueMatrixResult"]
+
 
 def normalise(data, columns, *, cost_columns=()) -> pd.DataFrame:
     """Min–max scale each indicator to 0–1; ``cost_columns`` (lower is better, e.g. payment days,
