@@ -308,7 +308,10 @@ def _estimate(state, spec, *, n_boot, se, seed, n_dropped, x_start=None):
         chi2_b = 2 * (logl1 - logl_b)
     chi2 = max(2 * (logl1 - logl), 0.0) if missing == "fiml" else float(N * fmin[0])
     df_b = ram.ng * p * (p - 1) // 2
-    resid = [(ns[g], s_h1[g], y_h1[g], imp[g][0][0], imp[g][1][0], ram.meanstructure) for g in range(ram.ng)]
+    pats = [None] * ram.ng if missing == "listwise" else \
+        [[(o, n_p / ns[g]) for o, n_p, _, _ in obj.pat[g].items] for g in range(ram.ng)]
+    resid = [(ns[g], s_h1[g], y_h1[g], imp[g][0][0], imp[g][1][0], ram.meanstructure, pats[g])
+             for g in range(ram.ng)]
     npar = ram.q
     fit = _measures.fit_indices(chi2=chi2, df=df, chi2_b=chi2_b, df_b=df_b, logl=logl, npar=npar,
                                 n_groups=ram.ng, N=N, residuals=resid)

@@ -4,6 +4,10 @@
 # std.all), <name>_fit.csv (fitMeasures) and <name>_mi.csv (modindices), plus versions.txt.
 suppressPackageStartupMessages({library(lavaan); library(semTools)})
 options(digits = 15)
+# lavaan's defaults throughout, except the optimizer: nlminb with its default tolerance stops with
+# estimates precise to about 1e-6 (absolute), too coarse for 1e-5 relative checks of small
+# parameters; quasi-Newton (BFGS) with a tight tolerance polishes them (same model, same optimum)
+ctl <- list(reltol = 1e-15, maxit = 10000)
 here <- function(f) file.path(".", f)
 wcsv <- function(x, f) write.csv(x, here(f), row.names = FALSE, na = "")
 
@@ -33,7 +37,7 @@ poldem <- '
   y4 ~~ y8
   y6 ~~ y8
 '
-fit <- sem(poldem, data = PoliticalDemocracy)
+fit <- sem(poldem, data = PoliticalDemocracy, optim.method = "BFGS", control = ctl)
 est_out(fit, "poldem"); mi_out(fit, "poldem")
 
 # -- the same model with labelled paths and := indirect and total effects ----------------------
@@ -51,7 +55,7 @@ poldem_ind <- '
   ind := a*b
   total := c + a*b
 '
-fit <- sem(poldem_ind, data = PoliticalDemocracy)
+fit <- sem(poldem_ind, data = PoliticalDemocracy, optim.method = "BFGS", control = ctl)
 est_out(fit, "poldem_ind")
 
 # -- HolzingerSwineford1939: three-factor CFA ---------------------------------------------------
@@ -63,11 +67,11 @@ hs_model <- '
   textual =~ x4 + x5 + x6
   speed   =~ x7 + x8 + x9
 '
-fit <- cfa(hs_model, data = hs)
+fit <- cfa(hs_model, data = hs, optim.method = "BFGS", control = ctl)
 est_out(fit, "hs_cfa"); mi_out(fit, "hs_cfa")
 
 # second-order factor
-fit <- cfa(paste(hs_model, "g =~ visual + textual + speed"), data = hs)
+fit <- cfa(paste(hs_model, "g =~ visual + textual + speed"), data = hs, optim.method = "BFGS", control = ctl)
 est_out(fit, "hs_second_order")
 
 # -- invariance by school: configural, metric, scalar, strict -----------------------------------
@@ -75,11 +79,11 @@ levels <- list(configural = "", metric = c("loadings"),
                scalar = c("loadings", "intercepts"),
                strict = c("loadings", "intercepts", "residuals"))
 for (lv in names(levels)) {
-  fit <- cfa(hs_model, data = hs, group = "school", group.equal = levels[[lv]])
+  fit <- cfa(hs_model, data = hs, group = "school", group.equal = levels[[lv]], optim.method = "BFGS", control = ctl)
   est_out(fit, paste0("hs_", lv))
   if (lv == "metric") mi_out(fit, "hs_metric")
 }
-fit <- cfa(hs_model, data = hs, group = "school", group.equal = c("loadings", "lv.covariances"))
+fit <- cfa(hs_model, data = hs, group = "school", group.equal = c("loadings", "lv.covariances"), optim.method = "BFGS", control = ctl)
 est_out(fit, "hs_lvcov")
 
 # -- FIML on HolzingerSwineford with answers set missing deterministically ----------------------
@@ -88,10 +92,10 @@ for (i in seq_len(nrow(hs_na))) for (j in 1:9) {
   if ((i * 7 + j * 13) %% 17 == 0) hs_na[i, paste0("x", j)] <- NA
 }
 wcsv(hs_na, "holzinger_swineford_missing.csv")
-fit <- cfa(hs_model, data = hs_na, missing = "ml")
+fit <- cfa(hs_model, data = hs_na, missing = "ml", optim.method = "BFGS", control = ctl)
 est_out(fit, "hs_fiml")
 cat("fiml information:", lavInspect(fit, "options")$information, "\n")
-fit <- cfa(hs_model, data = hs_na)   # listwise
+fit <- cfa(hs_model, data = hs_na, optim.method = "BFGS", control = ctl)   # listwise
 est_out(fit, "hs_listwise")
 writeLines(as.character(nobs(fit)), "hs_listwise_n.txt")
 
