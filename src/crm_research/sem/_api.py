@@ -310,7 +310,14 @@ def _estimate(state, spec, *, n_boot, se, seed, n_dropped, x_start=None):
     df_b = ram.ng * p * (p - 1) // 2
     pats = [None] * ram.ng if missing == "listwise" else \
         [[(o, n_p / ns[g]) for o, n_p, _, _ in obj.pat[g].items] for g in range(ram.ng)]
-    resid = [(ns[g], s_h1[g], y_h1[g], imp[g][0][0], imp[g][1][0], ram.meanstructure, pats[g])
+    if missing == "listwise":
+        obs_stats = list(zip(s_h1, y_h1))
+    else:
+        obs_stats = []
+        for d in data_g:
+            pw = pd.DataFrame(d).cov().to_numpy() * (d.shape[0] - 1) / d.shape[0]
+            obs_stats.append((pw, np.nanmean(d, axis=0)))
+    resid = [(ns[g], s_h1[g], y_h1[g], imp[g][0][0], imp[g][1][0], ram.meanstructure, pats[g], *obs_stats[g])
              for g in range(ram.ng)]
     npar = ram.q
     fit = _measures.fit_indices(chi2=chi2, df=df, chi2_b=chi2_b, df_b=df_b, logl=logl, npar=npar,

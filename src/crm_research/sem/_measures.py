@@ -33,8 +33,9 @@ def rmsea_ci(chi2: float, df: float, n: float, g: int, level: float = 0.90) -> t
 
 def fit_indices(*, chi2, df, chi2_b, df_b, logl, npar, n_groups, N, residuals):
     """The fit mapping of :class:`SEMResult`; ``residuals`` is a list per group of
-    (n_g, S, ybar, Σ̂, μ̂, meanstructure, patterns) with ``patterns`` None for complete data or
-    a list of (observed columns, share of cases) under FIML."""
+    (n_g, S, ybar, Σ̂, μ̂, meanstructure, patterns, S_obs, ybar_obs): ``S``/``ybar`` the H1
+    estimates (EM under FIML), ``patterns`` None for complete data or a list of (observed
+    columns, share of cases) under FIML, ``S_obs``/``ybar_obs`` the statistics GFI compares."""
     out = {"chi2": chi2, "df": float(df), "p": float(stats.chi2.sf(chi2, df)) if df > 0 else np.nan,
            "chi2_df": chi2 / df if df > 0 else np.nan}
     t1 = max(chi2 - df, 0.0)
@@ -47,7 +48,7 @@ def fit_indices(*, chi2, df, chi2_b, df_b, logl, npar, n_groups, N, residuals):
     out["rmsea_ci_low"], out["rmsea_ci_high"] = rmsea_ci(chi2, df, N, n_groups)
     srmr = rmr = gfi = 0.0
     nel = 0
-    for n_g, s, ybar, sig, mu, ms, pats in residuals:
+    for n_g, s, ybar, sig, mu, ms, pats, s_obs, y_obs in residuals:
         p = s.shape[0]
         sd = np.sqrt(np.diag(s))
         tri = np.tril_indices(p)
@@ -65,17 +66,20 @@ def fit_indices(*, chi2, df, chi2_b, df_b, logl, npar, n_groups, N, residuals):
         rmr += n_g / N * np.sqrt(num_r / k)
         # GFI with lavaan's weight: the expected h1 information at Σ̂ (under FIML summed over the
         # missing-data patterns, each on its observed variables)
+        # missing-data patterns, each on its observed variables), the sample statistics as lavaan
+        # keeps them (under FIML: available-case means, pairwise covariances times (N − 1)/N)
         t1g = t2g = 0.0
+        eo, do = s_obs - sig, y_obs - mu
         for o, share in (pats if pats is not None else [(np.arange(p), 1.0)]):
             ix = np.ix_(o, o)
             sinv = np.linalg.inv(sig[ix])
-            a_e = sinv @ e[ix]
-            a_s = sinv @ s[ix]
+            a_e = sinv @ eo[ix]
+            a_s = sinv @ s_obs[ix]
             t1g += share * 0.5 * np.trace(a_e @ a_e)
             t2g += share * 0.5 * np.trace(a_s @ a_s)
             if ms:
-                t1g += share * dm[o] @ sinv @ dm[o]
-                t2g += share * ybar[o] @ sinv @ ybar[o]
+                t1g += share * do[o] @ sinv @ do[o]
+                t2g += share * y_obs[o] @ sinv @ y_obs[o]
         gfi += n_g / N * (1 - t1g / t2g)
         nel += k
     out["srmr"], out["rmr"], out["gfi"] = float(srmr), float(rmr), float(gfi)
