@@ -21,6 +21,9 @@ from ._model import EQUAL_CHOICES, KIND_A, KIND_M, KIND_S, RAM
 
 __all__ = ["sem", "invariance", "SEMResult", "InvarianceResult"]
 
+#: iteration limit of the optimiser (Fisher scoring, then quasi-Newton)
+_MAX_ITER = 500
+
 _SAFE = {"sqrt": np.sqrt, "exp": np.exp, "log": np.log, "abs": np.abs}
 
 
@@ -262,7 +265,7 @@ def _estimate(state, spec, *, n_boot, se, seed, n_dropped, x_start=None):
             _check_pd(s, ram.ov, func, state["levels"][g] if ram.ng > 1 else None)
     N = float(sum(ns))
     x0 = ram.start(s_h1, y_h1) if x_start is None else x_start
-    xh, fmin, grad, iters, conv = _fit.fisher_scoring(obj, x0[None])
+    xh, fmin, grad, iters, conv = _fit.fisher_scoring(obj, x0[None], max_iter=_MAX_ITER)
     xh, converged = xh[0], bool(conv[0])
     if not np.isfinite(fmin[0]):
         raise DataError(f"{func}: the estimation failed: the model-implied covariance matrix is not positive "
@@ -635,7 +638,11 @@ def _candidates(ram: RAM):
         have.add((r.lhs, r.op, r.rhs))
         if r.op == "~~":
             have.add((r.rhs, r.op, r.lhs))
-    return [c for c in out if c not in have]
+    out = [c for c in out if c not in have]
+    if ram.ng > 1 and "loadings" in ram.equal:
+        # lavaan lists the fixed marker loadings too when loadings are held equal across groups
+        out += [(r.lhs, r.op, r.rhs) for r in tab.itertuples() if r.op == "=~" and not r.free]
+    return out
 
 
 def _modindices(res: SEMResult) -> pd.DataFrame:

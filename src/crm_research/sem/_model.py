@@ -54,6 +54,7 @@ class RAM:
         self.groups = list(groups)
         self.ng = len(self.groups)
         self.meanstructure = meanstructure
+        self.equal = tuple(equal)
         pos = {n: i for i, n in enumerate(self.names)}
         self.pos = pos
         base = spec.partable(meanstructure=meanstructure)

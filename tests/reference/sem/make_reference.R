@@ -6,8 +6,13 @@ suppressPackageStartupMessages({library(lavaan); library(semTools)})
 options(digits = 15)
 # lavaan's defaults throughout, except the optimizer: nlminb with its default tolerance stops with
 # estimates precise to about 1e-6 (absolute), too coarse for 1e-5 relative checks of small
-# parameters; quasi-Newton (BFGS) with a tight tolerance polishes them (same model, same optimum)
-ctl <- list(reltol = 1e-15, maxit = 10000)
+# parameters; quasi-Newton (BFGS) with a tight tolerance, restarted once from its solution, polishes them
+# (same model, same optimum)
+ctl <- list(reltol = 1e-16, maxit = 10000)
+fitp <- function(FUN, ...) {   # fit, then restart BFGS from the solution
+  f <- FUN(..., optim.method = "BFGS", control = ctl)
+  FUN(..., start = f, optim.method = "BFGS", control = ctl)
+}
 here <- function(f) file.path(".", f)
 wcsv <- function(x, f) write.csv(x, here(f), row.names = FALSE, na = "")
 
@@ -37,7 +42,7 @@ poldem <- '
   y4 ~~ y8
   y6 ~~ y8
 '
-fit <- sem(poldem, data = PoliticalDemocracy, optim.method = "BFGS", control = ctl)
+fit <- fitp(sem, poldem, data = PoliticalDemocracy)
 est_out(fit, "poldem"); mi_out(fit, "poldem")
 
 # -- the same model with labelled paths and := indirect and total effects ----------------------
@@ -55,7 +60,7 @@ poldem_ind <- '
   ind := a*b
   total := c + a*b
 '
-fit <- sem(poldem_ind, data = PoliticalDemocracy, optim.method = "BFGS", control = ctl)
+fit <- fitp(sem, poldem_ind, data = PoliticalDemocracy)
 est_out(fit, "poldem_ind")
 
 # -- HolzingerSwineford1939: three-factor CFA ---------------------------------------------------
@@ -67,11 +72,11 @@ hs_model <- '
   textual =~ x4 + x5 + x6
   speed   =~ x7 + x8 + x9
 '
-fit <- cfa(hs_model, data = hs, optim.method = "BFGS", control = ctl)
+fit <- fitp(cfa, hs_model, data = hs)
 est_out(fit, "hs_cfa"); mi_out(fit, "hs_cfa")
 
 # second-order factor
-fit <- cfa(paste(hs_model, "g =~ visual + textual + speed"), data = hs, optim.method = "BFGS", control = ctl)
+fit <- fitp(cfa, paste(hs_model, "g =~ visual + textual + speed"), data = hs)
 est_out(fit, "hs_second_order")
 
 # -- invariance by school: configural, metric, scalar, strict -----------------------------------
@@ -79,11 +84,11 @@ levels <- list(configural = "", metric = c("loadings"),
                scalar = c("loadings", "intercepts"),
                strict = c("loadings", "intercepts", "residuals"))
 for (lv in names(levels)) {
-  fit <- cfa(hs_model, data = hs, group = "school", group.equal = levels[[lv]], optim.method = "BFGS", control = ctl)
+  fit <- fitp(cfa, hs_model, data = hs, group = "school", group.equal = levels[[lv]])
   est_out(fit, paste0("hs_", lv))
   if (lv == "metric") mi_out(fit, "hs_metric")
 }
-fit <- cfa(hs_model, data = hs, group = "school", group.equal = c("loadings", "lv.covariances"), optim.method = "BFGS", control = ctl)
+fit <- fitp(cfa, hs_model, data = hs, group = "school", group.equal = c("loadings", "lv.covariances"))
 est_out(fit, "hs_lvcov")
 
 # -- FIML on HolzingerSwineford with answers set missing deterministically ----------------------
@@ -92,10 +97,10 @@ for (i in seq_len(nrow(hs_na))) for (j in 1:9) {
   if ((i * 7 + j * 13) %% 17 == 0) hs_na[i, paste0("x", j)] <- NA
 }
 wcsv(hs_na, "holzinger_swineford_missing.csv")
-fit <- cfa(hs_model, data = hs_na, missing = "ml", optim.method = "BFGS", control = ctl)
+fit <- fitp(cfa, hs_model, data = hs_na, missing = "ml")
 est_out(fit, "hs_fiml")
 cat("fiml information:", lavInspect(fit, "options")$information, "\n")
-fit <- cfa(hs_model, data = hs_na, optim.method = "BFGS", control = ctl)   # listwise
+fit <- fitp(cfa, hs_model, data = hs_na)   # listwise
 est_out(fit, "hs_listwise")
 writeLines(as.character(nobs(fit)), "hs_listwise_n.txt")
 
