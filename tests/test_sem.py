@@ -38,6 +38,23 @@ POLDEM_IND = (POLDEM.replace("dem60 ~ ind60", "dem60 ~ a*ind60")
               .replace("dem65 ~ ind60 + dem60", "dem65 ~ c*ind60 + b*dem60")
               + "  ind := a*b\n  total := c + a*b\n")
 
+#: the sample firm's structural model (sample wave 2025Q1, screened, reverse items keyed)
+FIRM = """
+presale  =~ PRE1 + PRE2 + PRE3
+insale   =~ IN1 + IN2 + IN3
+postsale =~ POST1 + POST2 + POST3
+service  =~ presale + insale + postsale
+value    =~ PV1 + PV2 + PV3
+satisfaction =~ SAT1 + SAT2 + SAT3 + SAT4
+switching =~ SW1 + SW2 + SW3
+loyalty  =~ LCG1 + LCG2 + LAF1 + LAF2 + LCN1 + LCN2 + LAC1 + LAC2
+value ~ a*service
+satisfaction ~ b*value + c*service
+loyalty ~ d*satisfaction + e*switching
+ind_value := a*b*d
+ind_total := (c + a*b)*d
+"""
+
 #: fitMeasures names of lavaan for our fit keys
 FIT_KEYS = {"chi2": "chisq", "df": "df", "p": "pvalue", "cfi": "cfi", "tli": "tli", "nfi": "nfi", "ifi": "ifi",
             "rmsea": "rmsea", "rmsea_ci_low": "rmsea.ci.lower", "rmsea_ci_high": "rmsea.ci.upper",
@@ -132,6 +149,9 @@ def check_mi(res, name):
                      for a, o, b, g in zip(f["lhs"], f["op"], f["rhs"], f["group"])]
     mi.index = pd.MultiIndex.from_tuples(key(mi))
     ref.index = pd.MultiIndex.from_tuples(key(ref))
+    # lavaan also lists the fixed.x moments and equivalent reversed paths with MI = 0 (1e-16 .. 1e-31);
+    # those carry no information and are left out on both sides
+    mi, ref = mi[mi["mi"] > 1e-6], ref[ref["mi"] > 1e-6]
     assert set(mi.index) == set(ref.index)
     mi = mi.loc[ref.index]
     assert_allclose(mi["mi"], ref["mi"], rtol=1e-3, atol=1e-6)
@@ -194,6 +214,25 @@ def test_column_and_row_order_do_not_matter(hs):
     other = sem(shuffled, HS)
     assert_allclose(other.estimates["est"], base.estimates["est"], rtol=1e-9)
     assert_allclose(other.fit["chi2"], base.fit["chi2"], rtol=1e-10)
+
+
+def test_observed_covariates_fixed_x(hs):
+    # lavaan's fixed.x: grade and x9 keep their sample moments; npar, df, logL, AIC, BIC, GFI as lavaan
+    res = sem(hs, "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nvisual ~ grade + x9\n"
+                  "textual ~ visual + grade")
+    check_fit(res, "hs_covariates")
+    check_estimates(res, "hs_covariates")
+    check_mi(res, "hs_covariates")
+
+
+def test_sample_firm_structural_model():
+    wave = pd.read_csv(REF / "sample_wave_2025Q1.csv")
+    res = sem(wave, FIRM)
+    assert res.n == int((REF / "firm_n.txt").read_text().strip()) and res.n + res.n_dropped == len(wave)
+    check_fit(res, "firm")
+    check_estimates(res, "firm")
+    check_r2(res, "firm")
+    check_mi(res, "firm")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -226,7 +226,9 @@ def _check_identification(ram: RAM, func: str):
     spec = ram.spec
     tab = ram.table
     p = ram.p
-    moments = ram.ng * (p * (p + 1) // 2 + (p if ram.meanstructure else 0))
+    px = len(ram.ov_x)
+    moments = ram.ng * (p * (p + 1) // 2 + (p if ram.meanstructure else 0)
+                        - px * (px + 1) // 2 - (px if ram.meanstructure else 0))
     if ram.q > moments:
         raise DataError(f"{func}: the model is not identified: it has {ram.q} free parameters but only {moments} "
                         f"sample variances, covariances{' and means' if ram.meanstructure else ''} "
@@ -264,6 +266,7 @@ def _estimate(state, spec, *, n_boot, se, seed, n_dropped, x_start=None):
         for g, s in enumerate(s_h1):
             _check_pd(s, ram.ov, func, state["levels"][g] if ram.ng > 1 else None)
     N = float(sum(ns))
+    ram.stats = list(zip(s_h1, y_h1))
     x0 = ram.start(s_h1, y_h1) if x_start is None else x_start
     xh, fmin, grad, iters, conv = _fit.fisher_scoring(obj, x0[None], max_iter=_MAX_ITER)
     xh, converged = xh[0], bool(conv[0])
@@ -296,7 +299,11 @@ def _estimate(state, spec, *, n_boot, se, seed, n_dropped, x_start=None):
             logl += -0.5 * ns[g] * (p * np.log(2 * np.pi) + np.linalg.slogdet(sig)[1]
                                     + np.trace(sinv @ S[g]) + d @ sinv @ d)
             logl1 += -0.5 * ns[g] * (p * np.log(2 * np.pi) + np.linalg.slogdet(S[g])[1] + p)
-            chi2_b += ns[g] * (np.sum(np.log(np.diag(S[g]))) - np.linalg.slogdet(S[g])[1])
+            # baseline: independent variables, exogenous covariates keeping their covariances
+            ix = [ram.ov.index(v) for v in ram.ov_x]
+            iy = [i for i in range(p) if i not in ix]
+            base = np.sum(np.log(np.diag(S[g])[iy])) + (np.linalg.slogdet(S[g][np.ix_(ix, ix)])[1] if ix else 0.0)
+            chi2_b += ns[g] * (base - np.linalg.slogdet(S[g])[1])
     else:
         logl = obj.loglik(xh)
         logl1 = 0.0
@@ -305,12 +312,19 @@ def _estimate(state, spec, *, n_boot, se, seed, n_dropped, x_start=None):
             sig1, mu1 = s_h1[g], y_h1[g]
             logl1 += obj.pat[g].loglik(sig1, mu1)
             d = data_g[g]
+            ix = [ram.ov.index(v) for v in ram.ov_x]
             for j in range(p):
+                if j in ix:
+                    continue
                 col = d[:, j][~np.isnan(d[:, j])]
                 logl_b += -0.5 * col.size * (np.log(2 * np.pi) + np.log(col.var()) + 1)
+            if ix:
+                mx, sx = _fit.em_saturated(d[:, ix])
+                logl_b += _fit.Patterns(d[:, ix]).loglik(sx, mx)
         chi2_b = 2 * (logl1 - logl_b)
     chi2 = max(2 * (logl1 - logl), 0.0) if missing == "fiml" else float(N * fmin[0])
-    df_b = ram.ng * p * (p - 1) // 2
+    px = len(ram.ov_x)
+    df_b = ram.ng * (p * (p - 1) // 2 - px * (px - 1) // 2)
     pats = [None] * ram.ng if missing == "listwise" else \
         [[(o, n_p / ns[g]) for o, n_p, _, _ in obj.pat[g].items] for g in range(ram.ng)]
     if missing == "listwise":
@@ -323,8 +337,18 @@ def _estimate(state, spec, *, n_boot, se, seed, n_dropped, x_start=None):
     resid = [(ns[g], s_h1[g], y_h1[g], imp[g][0][0], imp[g][1][0], ram.meanstructure, pats[g], *obs_stats[g])
              for g in range(ram.ng)]
     npar = ram.q
+    # fixed.x: lavaan's logL is that of the model given the covariates (their own part removed)
+    ix = [ram.ov.index(v) for v in ram.ov_x]
+    if ix:
+        for g in range(ram.ng):
+            if missing == "listwise":
+                sxx = S[g][np.ix_(ix, ix)]
+                logl -= -0.5 * ns[g] * (len(ix) * np.log(2 * np.pi) + np.linalg.slogdet(sxx)[1] + len(ix))
+            else:
+                mx, sx = _fit.em_saturated(data_g[g][:, ix])
+                logl -= _fit.Patterns(data_g[g][:, ix]).loglik(sx, mx)
     fit = _measures.fit_indices(chi2=chi2, df=df, chi2_b=chi2_b, df_b=df_b, logl=logl, npar=npar,
-                                n_groups=ram.ng, N=N, residuals=resid)
+                                n_groups=ram.ng, N=N, residuals=resid, x_idx=ix)
     state.update(x=xh, vcov=vcov, H=H, obj=obj, N=N, ns=ns, imp=imp, s_h1=s_h1, y_h1=y_h1)
     est = _estimates_frame(state, spec)
     r2 = _r2(state)
@@ -432,7 +456,13 @@ def _row_values(state, x):
     ram = state["ram"]
     tab = ram.table
     par = tab["par"].to_numpy()
-    fixed = tab["fixed"].to_numpy(dtype=float)
+    fixed = tab["fixed"].to_numpy(dtype=float).copy()
+    # fixed.x rows hold the sample moments of the exogenous covariates
+    for i in np.flatnonzero(tab["exo"].to_numpy(dtype=bool)):
+        r = tab.iloc[i]
+        cov, mean = ram.stats[int(r.group) - 1]
+        a = ram.ov.index(r.lhs)
+        fixed[i] = mean[a] if r.op == "~1" else cov[a, ram.ov.index(r.rhs)]
     return np.where(par >= 0, x[np.maximum(par, 0)], fixed)
 
 
@@ -572,7 +602,7 @@ def _add_bootstrap(est, boot, state, use_for_se):
     par = tab["par"].to_numpy()
     n_rows = len(tab)
     draws = np.full((X.shape[0], len(est)), np.nan)
-    draws[:, :n_rows] = np.where(par[None] >= 0, X[:, np.maximum(par, 0)], tab["fixed"].to_numpy(dtype=float)[None])
+    draws[:, :n_rows] = np.where(par[None] >= 0, X[:, np.maximum(par, 0)], est["est"].to_numpy()[None, :n_rows])
     for j, name in enumerate(boot["defined"]):
         draws[:, n_rows + j] = boot["defined"][name]
     lo, hi = (1 - ci) / 2, 1 - (1 - ci) / 2

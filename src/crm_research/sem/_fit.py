@@ -144,7 +144,7 @@ class Complete:
         return new
 
     def _parts(self, x, g):
-        sigma, mu, E, G, S, M = self.ram.implied(x, g)
+        sigma, mu, E, G, S, M = self.ram.implied(x, g, (self.S[g], self.ybar[g]))
         sign, logdet = np.linalg.slogdet(sigma)
         return sigma, mu, E, G, S, M, sign, logdet
 

@@ -31,7 +31,7 @@ def rmsea_ci(chi2: float, df: float, n: float, g: int, level: float = 0.90) -> t
     return float(low), float(high)
 
 
-def fit_indices(*, chi2, df, chi2_b, df_b, logl, npar, n_groups, N, residuals):
+def fit_indices(*, chi2, df, chi2_b, df_b, logl, npar, n_groups, N, residuals, x_idx=()):
     """The fit mapping of :class:`SEMResult`; ``residuals`` is a list per group of
     (n_g, S, ybar, Σ̂, μ̂, meanstructure, patterns, S_obs, ybar_obs): ``S``/``ybar`` the H1
     estimates (EM under FIML), ``patterns`` None for complete data or a list of (observed
@@ -70,6 +70,16 @@ def fit_indices(*, chi2, df, chi2_b, df_b, logl, npar, n_groups, N, residuals):
         # keeps them (under FIML: available-case means, pairwise covariances times (N − 1)/N)
         t1g = t2g = 0.0
         eo, do = s_obs - sig, y_obs - mu
+        if len(x_idx):
+            # fixed.x: lavaan's weight has zero rows for the moments of the exogenous covariates
+            s_obs = s_obs.copy()
+            y_obs = y_obs.copy()
+            s_obs[np.ix_(x_idx, x_idx)] = 0.0
+            eo = eo.copy()
+            eo[np.ix_(x_idx, x_idx)] = 0.0
+            y_obs[list(x_idx)] = 0.0
+            do = do.copy()
+            do[list(x_idx)] = 0.0
         for o, share in (pats if pats is not None else [(np.arange(p), 1.0)]):
             ix = np.ix_(o, o)
             sinv = np.linalg.inv(sig[ix])

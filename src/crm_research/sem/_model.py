@@ -60,6 +60,16 @@ class RAM:
         base = spec.partable(meanstructure=meanstructure)
         indicators = {v for items in spec.measurement.values() for v in items}
         ov_set = set(self.ov)
+        # lavaan's fixed.x: observed variables that only predict keep their sample variances,
+        # covariances (and means) as fixed values, not parameters
+        ys = {b for _, b in spec.paths}
+        xs = {a for a, _ in spec.paths}
+        self.ov_x = [v for v in self.ov if v in xs and v not in ys and v not in indicators]
+        is_x = base.lhs.isin(self.ov_x) & ((base.op == "~1") | ((base.op == "~~") & base.rhs.isin(self.ov_x)))
+        is_x &= base.free & (base.label == "")
+        base.loc[is_x, "free"] = False
+        base.loc[is_x, "fixed"] = 0.0
+        base["exo"] = is_x
         rows = []
         for g in range(self.ng):
             t = base.copy()
@@ -135,13 +145,19 @@ class RAM:
                                              np.array(col, dtype=int), t["par"].to_numpy(),
                                              np.where(np.isnan(fixed), 0.0, fixed)))
         self.table_index = [np.flatnonzero(tab.group.to_numpy() == g + 1) for g in range(self.ng)]
+        self.stats = [None] * self.ng          # (S, ȳ) filling the fixed.x entries, set by the fit
         self._prepare()
 
     # ---------------------------------------------------------------------------------------------
     def _prepare(self):
         self.fixedA, self.fixedS, self.fixedM = [], [], []
         self.freeA, self.freeS, self.freeM = [], [], []
-        for e in self.entries:
+        self.exoS, self.exoM = [], []
+        for g, e in enumerate(self.entries):
+            exo = self.table.iloc[self.table_index[g]]["exo"].to_numpy(dtype=bool)
+            ks, km = exo & (e.kind == KIND_S), exo & (e.kind == KIND_M)
+            self.exoS.append((e.row[ks], e.col[ks]))
+            self.exoM.append(e.row[km])
             A = np.zeros((self.v, self.v)); S = np.zeros((self.v, self.v)); M = np.zeros(self.v)
             fx = e.par < 0
             for k, r, c, val in zip(e.kind[fx], e.row[fx], e.col[fx], e.value[fx]):
@@ -156,8 +172,9 @@ class RAM:
             sel = lambda k: (e.row[fr & (e.kind == k)], e.col[fr & (e.kind == k)], e.par[fr & (e.kind == k)])
             self.freeA.append(sel(KIND_A)); self.freeS.append(sel(KIND_S)); self.freeM.append(sel(KIND_M))
 
-    def matrices(self, x: np.ndarray, g: int):
-        """A, S (B, v, v) and M (B, v) of group ``g`` for parameter vectors ``x`` (B, q)."""
+    def matrices(self, x: np.ndarray, g: int, stats=None):
+        """A, S (B, v, v) and M (B, v) of group ``g`` for parameter vectors ``x`` (B, q); the
+        fixed.x entries come from ``stats`` = (S (B, p, p), ȳ (B, p)), else from ``self.stats``."""
         B = x.shape[0]
         A = np.broadcast_to(self.fixedA[g], (B, self.v, self.v)).copy()
         S = np.broadcast_to(self.fixedS[g], (B, self.v, self.v)).copy()
@@ -169,11 +186,20 @@ class RAM:
         S[:, c, r] = x[:, k]
         r, _, k = self.freeM[g]
         M[:, r] = x[:, k]
+        r, c = self.exoS[g]
+        if r.size:
+            cov, mean = stats if stats is not None else self.stats[g]
+            cov = np.broadcast_to(cov, (B, self.p, self.p))
+            S[:, r, c] = cov[:, r, c]
+            S[:, c, r] = cov[:, r, c]
+            rm = self.exoM[g]
+            if rm.size:
+                M[:, rm] = np.broadcast_to(mean, (B, self.p))[:, rm]
         return A, S, M
 
-    def implied(self, x: np.ndarray, g: int):
+    def implied(self, x: np.ndarray, g: int, stats=None):
         """Σ (B, p, p), μ (B, p) and the pieces E, G, S, M used by the derivatives."""
-        A, S, M = self.matrices(x, g)
+        A, S, M = self.matrices(x, g, stats)
         E = np.linalg.inv(np.eye(self.v) - A)
         G = E[:, : self.p, :]
         sigma = G @ S @ np.swapaxes(G, 1, 2)

@@ -104,5 +104,37 @@ fit <- fitp(cfa, hs_model, data = hs_na)   # listwise
 est_out(fit, "hs_listwise")
 writeLines(as.character(nobs(fit)), "hs_listwise_n.txt")
 
+# -- observed covariates (fixed.x, lavaan's default for exogenous observed variables) -----------
+# (one BFGS run: restarting from a solution makes lavaan count the fixed.x moments as parameters)
+fit <- sem(optim.method = "BFGS", control = ctl, model = '
+  visual  =~ x1 + x2 + x3
+  textual =~ x4 + x5 + x6
+  visual  ~ grade + x9
+  textual ~ visual + grade
+', data = hs)
+est_out(fit, "hs_covariates"); mi_out(fit, "hs_covariates")
+
+# -- the sample firm's structural model (sample wave 2025Q1, screened, reverse items keyed) -----
+# service quality (second order) -> perceived value -> satisfaction -> loyalty, with switching cost
+wave <- read.csv("sample_wave_2025Q1.csv")
+firm <- '
+presale  =~ PRE1 + PRE2 + PRE3
+insale   =~ IN1 + IN2 + IN3
+postsale =~ POST1 + POST2 + POST3
+service  =~ presale + insale + postsale
+value    =~ PV1 + PV2 + PV3
+satisfaction =~ SAT1 + SAT2 + SAT3 + SAT4
+switching =~ SW1 + SW2 + SW3
+loyalty  =~ LCG1 + LCG2 + LAF1 + LAF2 + LCN1 + LCN2 + LAC1 + LAC2
+value ~ a*service
+satisfaction ~ b*value + c*service
+loyalty ~ d*satisfaction + e*switching
+ind_value := a*b*d
+ind_total := (c + a*b)*d
+'
+fit <- fitp(sem, firm, data = wave)
+est_out(fit, "firm"); mi_out(fit, "firm")
+writeLines(as.character(nobs(fit)), "firm_n.txt")
+
 writeLines(c(R.version.string, paste("lavaan", packageVersion("lavaan")),
              paste("semTools", packageVersion("semTools"))), "versions.txt")
