@@ -659,7 +659,9 @@ def _candidates(ram: RAM):
             out.append((b, "~~", a))
     for y in eqs:
         for x in eqs:
-            if x == y or (y in ov_ind and x in lv):
+            # no paths into an exogenous covariate (fixed.x): lavaan lists them, with values that
+            # depend on its extended-model internals; they contradict the covariate's role
+            if x == y or (y in ov_ind and x in lv) or y in ram.ov_x:
                 continue
             out.append((y, "~", x))
     tab = ram.table[ram.table.group == 1]
