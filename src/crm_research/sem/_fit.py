@@ -328,20 +328,26 @@ def em_saturated(y: np.ndarray, tol=1e-10, max_iter=5000):
 # Fisher scoring, then quasi-Newton (batched)
 
 
-def fisher_scoring(obj, x0: np.ndarray, *, max_iter=500, tol=1e-10, n_fisher=6):
+def fisher_scoring(obj, x0: np.ndarray, *, max_iter=500, tol=1e-10, n_fisher=6, H0=None):
     """Minimise ``obj`` from ``x0`` (B, q).
 
     The first ``n_fisher`` steps are Fisher scoring (expected information); from then on the
     last expected information is refined by BFGS updates from the analytic gradients, which
     turns the linear convergence of Fisher scoring for misfitting models into superlinear
     convergence without recomputing the information. Every step is halved until F decreases and
-    Σ stays positive definite. Returns x, F, gradient, iterations and converged (B,)."""
+    Σ stays positive definite. With ``H0`` (q, q) given and ``n_fisher=0`` no information is
+    computed at all (the bootstrap starts every resample from the full-sample solution and its
+    information). Returns x, F, gradient, iterations and converged (B,)."""
     x = np.array(x0, dtype=float)
     B, q = x.shape
     active = np.ones(B, dtype=bool)
     converged = np.zeros(B, dtype=bool)
     iters = np.zeros(B, dtype=int)
-    f, g, H = obj.fg(x)
+    if H0 is not None and n_fisher == 0:
+        f, g, _ = obj.fg(x, info=False)
+        H = np.broadcast_to(H0, (B, q, q)).copy()
+    else:
+        f, g, H = obj.fg(x)
     for it in range(1, max_iter + 1):
         idx = np.flatnonzero(active)
         if idx.size == 0:
@@ -391,5 +397,74 @@ def fisher_scoring(obj, x0: np.ndarray, *, max_iter=500, tol=1e-10, n_fisher=6):
         done = ((moved < tol) & (it >= 2)) | (gmax < 1e-12) | todo
         converged[idx[done & ~todo]] = True
         converged[idx[todo & (gmax < 1e-7)]] = True
+        active[idx[done]] = False
+    return x, f, g, iters, converged & (np.max(np.abs(g), axis=1) < 1e-5)
+
+
+def lbfgs(obj, x0: np.ndarray, Hinv0: np.ndarray, *, memory=8, max_iter=200, tol=1e-9):
+    """Limited-memory BFGS for a batch of problems sharing one initial inverse Hessian ``Hinv0``
+    (q, q) — the bootstrap: every resample starts at the full-sample solution with the inverse
+    of the full-sample information. Each iteration costs one F-and-gradient evaluation per
+    resample (no information matrix, no q×q matrix per resample). Returns as :func:`fisher_scoring`."""
+    x = np.array(x0, dtype=float)
+    B, q = x.shape
+    f, g, _ = obj.fg(x, info=False)
+    S = np.zeros((memory, B, q))
+    Y = np.zeros((memory, B, q))
+    rho = np.zeros((memory, B))
+    k = 0
+    active = np.ones(B, dtype=bool)
+    converged = np.zeros(B, dtype=bool)
+    iters = np.zeros(B, dtype=int)
+    for it in range(1, max_iter + 1):
+        idx = np.flatnonzero(active)
+        if idx.size == 0:
+            break
+        sub = obj.subset(idx) if idx.size < B else obj
+        ga = g[idx]
+        # two-loop recursion over the stored pairs, newest first
+        order = [(k - 1 - j) % memory for j in range(min(k, memory))]
+        qv = ga.copy()
+        alphas = []
+        for j in order:
+            a = rho[j, idx] * np.einsum("bi,bi->b", S[j, idx], qv)
+            qv -= a[:, None] * Y[j, idx]
+            alphas.append(a)
+        r = qv @ Hinv0
+        for j, a in zip(reversed(order), reversed(alphas)):
+            b = rho[j, idx] * np.einsum("bi,bi->b", Y[j, idx], r)
+            r += S[j, idx] * (a - b)[:, None]
+        d = -r
+        xa, fa = x[idx], f[idx]
+        step = np.ones(idx.size)
+        xn, fn, gn = xa.copy(), fa.copy(), ga.copy()
+        todo = np.arange(idx.size)
+        for _ in range(30):
+            cand = xa[todo] + step[todo, None] * d[todo]
+            st = sub.subset(todo) if todo.size < idx.size else sub
+            with np.errstate(all="ignore"):
+                fc, gc, _ = st.fg(cand, info=False)
+            ok = np.isfinite(fc) & (fc <= fa[todo] + 1e-13 * np.maximum(1.0, np.abs(fa[todo])))
+            acc = todo[ok]
+            xn[acc], fn[acc], gn[acc] = cand[ok], fc[ok], gc[ok]
+            todo = todo[~ok]
+            if todo.size == 0:
+                break
+            step[todo] /= 2
+        sv, yv = xn - xa, gn - ga
+        sy = np.einsum("bi,bi->b", sv, yv)
+        slot = k % memory
+        S[slot, idx], Y[slot, idx] = sv, yv
+        rho[slot, idx] = np.where(sy > 1e-16, 1.0 / np.where(sy > 1e-16, sy, 1.0), 0.0)
+        k += 1
+        x[idx], f[idx], g[idx] = xn, fn, gn
+        iters[idx] = it
+        moved = np.max(np.abs(sv) / np.maximum(1.0, np.abs(xa)), axis=1)
+        gmax = np.max(np.abs(gn), axis=1)
+        stuck = np.zeros(idx.size, dtype=bool)
+        stuck[todo] = True
+        done = (moved < tol) | (gmax < 1e-12) | stuck
+        converged[idx[done & ~stuck]] = True
+        converged[idx[stuck & (gmax < 1e-7)]] = True
         active[idx[done]] = False
     return x, f, g, iters, converged & (np.max(np.abs(g), axis=1) < 1e-5)

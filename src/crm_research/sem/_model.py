@@ -150,6 +150,11 @@ class RAM:
 
     # ---------------------------------------------------------------------------------------------
     def _prepare(self):
+        # LISREL shortcut: when no latent variable depends on an observed one and no observed
+        # variable on another, (I − A)⁻¹ only needs the inverse of the latent block (I − B)
+        p = self.p
+        self.lisrel = all(not np.any(((e.row >= p) & (e.col < p) | (e.row < p) & (e.col < p))[e.kind == KIND_A])
+                          for e in self.entries)
         self.fixedA, self.fixedS, self.fixedM = [], [], []
         self.freeA, self.freeS, self.freeM = [], [], []
         self.exoS, self.exoM = [], []
@@ -200,7 +205,15 @@ class RAM:
     def implied(self, x: np.ndarray, g: int, stats=None):
         """Σ (B, p, p), μ (B, p) and the pieces E, G, S, M used by the derivatives."""
         A, S, M = self.matrices(x, g, stats)
-        E = np.linalg.inv(np.eye(self.v) - A)
+        if self.lisrel:
+            p = self.p
+            Ell = np.linalg.inv(np.eye(self.m) - A[:, p:, p:])
+            E = np.zeros_like(A)
+            E[:, :p, :p] = np.eye(p)
+            E[:, :p, p:] = A[:, :p, p:] @ Ell
+            E[:, p:, p:] = Ell
+        else:
+            E = np.linalg.inv(np.eye(self.v) - A)
         G = E[:, : self.p, :]
         sigma = G @ S @ np.swapaxes(G, 1, 2)
         mu = np.einsum("bpv,bv->bp", G, M)
