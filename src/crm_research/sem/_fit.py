@@ -172,9 +172,13 @@ class Complete:
         p = self.ram.p
         for g in range(self.ram.ng):
             sigma, mu, E, G, S, M, sign, logdet = self._parts(x, g)
+            bad = ~(sign > 0)
+            if bad.any():       # trial points where Σ is not positive definite: F = ∞
+                sigma = np.where(bad[:, None, None], np.eye(p), sigma)
             sinv = np.linalg.inv(sigma)
             sstar = self.S[g]
             val = logdet + np.einsum("bij,bji->b", sinv, sstar) - self.logdetS[g] - p
+            val = np.where(bad, np.inf, val)
             vvec = np.zeros((B, p))
             if self.ms:
                 d = self.ybar[g] - mu
