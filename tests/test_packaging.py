@@ -153,7 +153,8 @@ def test_built_wheel_carries_its_data_and_renders_tables_in_both_languages(tmp_p
         "from crm_research.labels import label\n"
         "assert label('missing', 'zh', ns='screening') == '缺答过多'\n"
     )
-    subprocess.run([str(env / "bin" / "python"), "-c", code], check=True, cwd=tmp_path)
+    clean = {k: v for k, v in __import__("os").environ.items() if k != "PYTHONPATH"}
+    subprocess.run([str(env / "bin" / "python"), "-c", code], check=True, cwd=tmp_path, env=clean)
 
 
 def test_every_notebook_is_rendered_by_a_test():
