@@ -291,6 +291,13 @@ def test_fiml_as_lavaan_missing_ml(hs_missing):
     check_estimates(res, "hs_fiml")   # SEs from the observed information, as lavaan's default for fiml
 
 
+def test_fiml_multigroup_with_equal_loadings(hs_missing):
+    res = sem(hs_missing, HS, missing="fiml", group="school", equal="loadings")
+    check_fit(res, "hs_fiml_metric")
+    check_estimates(res, "hs_fiml_metric")
+    check_r2(res, "hs_fiml_metric")
+
+
 def test_listwise_counts_dropped_cases(hs_missing):
     res = sem(hs_missing, HS)
     n_lav = int((REF / "hs_listwise_n.txt").read_text().strip())

@@ -425,30 +425,27 @@ def _std_factors(state, x, g):
 
 
 def _standardize(state, x, rows_est):
-    """std.all of every table row (as lavaan's standardizedSolution, type std.all)."""
+    """std.all of every table row (as lavaan's standardizedSolution, type std.all): loadings and
+    paths times sd(predictor)/sd(outcome); variances over the total variance; covariances over the
+    square root of the two (residual) variances; intercepts over the sd."""
     ram = state["ram"]
     tab = ram.table
     out = np.full(len(tab), np.nan)
     pos = ram.pos
+    lhs = np.array([pos[v] for v in tab["lhs"]])
+    rhs = np.array([pos.get(v, 0) for v in tab["rhs"]])
+    op = tab["op"].to_numpy()
     for g in range(ram.ng):
+        idx = ram.table_index[g]
         var, S = _std_factors(state, x, g)
         sd = np.sqrt(np.maximum(var, 0))
-        for i in ram.table_index[g]:
-            r = tab.iloc[i]
-            est = rows_est[i]
-            a, b = pos[r.lhs], pos.get(r.rhs)
-            with np.errstate(all="ignore"):
-                if r.op == "=~":
-                    out[i] = est * sd[a] / sd[b]
-                elif r.op == "~":
-                    out[i] = est * sd[b] / sd[a]
-                elif r.op == "~~":
-                    if a == b:
-                        out[i] = est / var[a]
-                    else:
-                        out[i] = est / np.sqrt(S[a, a] * S[b, b])
-                elif r.op == "~1":
-                    out[i] = est / sd[a]
+        a, b, o, est = lhs[idx], rhs[idx], op[idx], rows_est[idx]
+        with np.errstate(all="ignore"):
+            val = np.select(
+                [o == "=~", o == "~", (o == "~~") & (a == b), o == "~~", o == "~1"],
+                [est * sd[a] / sd[b], est * sd[b] / sd[a], est / var[a],
+                 est / np.sqrt(S[a, a] * S[b, b]), est / sd[a]], np.nan)
+        out[idx] = val
     return out
 
 

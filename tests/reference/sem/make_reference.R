@@ -100,6 +100,8 @@ wcsv(hs_na, "holzinger_swineford_missing.csv")
 fit <- fitp(cfa, hs_model, data = hs_na, missing = "ml")
 est_out(fit, "hs_fiml")
 cat("fiml information:", lavInspect(fit, "options")$information, "\n")
+fit <- fitp(cfa, hs_model, data = hs_na, missing = "ml", group = "school", group.equal = "loadings")
+est_out(fit, "hs_fiml_metric")
 fit <- fitp(cfa, hs_model, data = hs_na)   # listwise
 est_out(fit, "hs_listwise")
 writeLines(as.character(nobs(fit)), "hs_listwise_n.txt")
