@@ -431,10 +431,17 @@ def test_zero_variance(hs):
     (dict(group="nowhere"), r"group column 'nowhere' not found"),
     (dict(se="robust"), r"se='robust' is not one of"),
     (dict(missing="fiml", n_boot=10), r"bootstrap with missing='fiml' is not supported"),
+    (dict(ci=1.5), r"ci must be between 0 and 1"),
 ])
 def test_argument_errors(hs, kwargs, message):
     with pytest.raises(DataError, match=message):
         sem(hs, HS, **kwargs)
+
+
+def test_constraints_are_refused_with_a_way_out(hs):
+    with pytest.raises(DataError, match=r"constraints \['a == b'\] are not supported; give equal parameters the "
+                                        r"same label"):
+        sem(hs, "visual =~ x1 + a*x2 + b*x3\na == b")
 
 
 def test_syntax_error_reaches_the_user(hs):
