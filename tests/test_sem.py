@@ -239,6 +239,19 @@ def test_sample_firm_structural_model():
     check_mi(res, "firm")
 
 
+def test_renaming_items_does_not_change_results(hs):
+    names = {f"x{i}": f"item_{10 - i}" for i in range(1, 10)}
+    renamed = hs.rename(columns=names)
+    syntax = HS
+    for old, new in sorted(names.items(), key=lambda kv: -len(kv[0])):
+        syntax = syntax.replace(old + " ", new + " ").replace(old + "\n", new + "\n")
+    syntax = syntax.replace("x9", names["x9"])
+    a, b = sem(hs, HS), sem(renamed, syntax)
+    assert_allclose(b.estimates["est"], a.estimates["est"], rtol=1e-10)
+    assert list(b.estimates["rhs"][:3]) == ["item_9", "item_8", "item_7"]
+    assert_allclose(b.fit["chi2"], a.fit["chi2"], rtol=1e-12)
+
+
 # ---------------------------------------------------------------------------------------------
 # multi-group and invariance
 
@@ -351,6 +364,11 @@ def test_tables_and_interpretation(poldem):
     assert "Hu & Bentler (1999)" in res.interpret("en")
     with pytest.raises(DataError, match="lang"):
         res.table("fr")
+    # every header a reader sees comes from the catalogue: no raw field name left
+    for lang in ("zh", "en"):
+        for table in (res.table(lang), res.fit_table(lang)):
+            assert not set(table.frame.columns) & {"est", "se", "z", "std_all", "path", "kind", "measure",
+                                                  "value", "criterion", "verdict"}
 
 
 def test_path_diagram(poldem):
