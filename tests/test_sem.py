@@ -302,6 +302,7 @@ def test_fiml_as_lavaan_missing_ml(hs_missing):
     assert res.n == 301 and res.n_dropped == 0
     check_fit(res, "hs_fiml")
     check_estimates(res, "hs_fiml")   # SEs from the observed information, as lavaan's default for fiml
+    check_mi(res, "hs_fiml")          # score and expected information over the missing-data patterns
 
 
 def test_fiml_multigroup_with_equal_loadings(hs_missing):

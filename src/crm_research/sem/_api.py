@@ -703,31 +703,38 @@ def _modindices(res: SEMResult) -> pd.DataFrame:
     frames = []
     for g in range(ram.ng):
         sigma, mu, E, G, S, M = ram.implied(x[None], g)
-        sinv = np.linalg.inv(sigma[0])
-        if st["missing"] == "fiml":
-            raise DataError("modification_indices: not available with missing='fiml' (lavaan computes them "
-                            "from the complete-data information); refit with missing='listwise'")
-        s, ybar = st["s_h1"][g], st["y_h1"][g]
-        sstar = s.copy()
-        vvec = np.zeros(ram.p)
-        if ram.meanstructure:
-            d = ybar - mu[0]
-            sstar = sstar + np.outer(d, d)
-            vvec = -2 * sinv @ d
-        W = sinv - sinv @ sstar @ sinv
-        gext = _fit.grad_from(ram, g, W[None], vvec[None], E, G, S, M, extra=extra)[0] * w[g]
+        p = ram.p
         dS_m, dm_m = _fit.deltas(ram, g, E, G, S, M)
         dS_e, dm_e = _fit.deltas(ram, g, E, G, S, M, extra=extra)
-        L = np.linalg.cholesky(sinv)
-        p = ram.p
-        Tm = (L.T[None] @ dS_m[0] @ L[None]).reshape(q, p * p)
-        Te = (L.T[None] @ dS_e[0] @ L[None]).reshape(ne, p * p)
-        I21 = 0.5 * w[g] * (Te @ Tm.T)
-        I11 = 0.5 * w[g] * np.sum(Te * Te, axis=1)
-        if ram.meanstructure:
-            Um, Ue = dm_m[0] @ L, dm_e[0] @ L
-            I21 += w[g] * (Ue @ Um.T)
-            I11 += w[g] * np.sum(Ue * Ue, axis=1)
+        if st["missing"] == "fiml":
+            # FIML: score and expected information summed over the missing-data patterns
+            blocks = [(o, n_p / N, cov, mean) for o, n_p, mean, cov in obj.pat[g].items]
+        else:
+            blocks = [(np.arange(p), w[g], st["s_h1"][g], st["y_h1"][g])]
+        W = np.zeros((p, p))
+        vvec = np.zeros(p)
+        I21 = np.zeros((ne, q))
+        I11 = np.zeros(ne)
+        for o, share, cov, mean in blocks:
+            ix = np.ix_(o, o)
+            sinv = np.linalg.inv(sigma[0][ix])
+            sstar = cov.copy()
+            if ram.meanstructure:
+                d = mean - mu[0][o]
+                sstar = sstar + np.outer(d, d)
+                vvec[o] += share * (-2 * sinv @ d)
+            W[ix] += share * (sinv - sinv @ sstar @ sinv)
+            L = np.linalg.cholesky(sinv)
+            k = o.size
+            Tm = (L.T[None] @ dS_m[0][:, o][:, :, o] @ L[None]).reshape(q, k * k)
+            Te = (L.T[None] @ dS_e[0][:, o][:, :, o] @ L[None]).reshape(ne, k * k)
+            I21 += 0.5 * share * (Te @ Tm.T)
+            I11 += 0.5 * share * np.sum(Te * Te, axis=1)
+            if ram.meanstructure:
+                Um, Ue = dm_m[0][:, o] @ L, dm_e[0][:, o] @ L
+                I21 += share * (Ue @ Um.T)
+                I11 += share * np.sum(Ue * Ue, axis=1)
+        gext = _fit.grad_from(ram, g, W[None], vvec[None], E, G, S, M, extra=extra)[0]
         score = -0.5 * gext                     # ∂(logL/N)/∂θ
         V = I11 - np.einsum("ek,kl,el->e", I21, np.linalg.inv(I22), I21)
         V = np.where(V < np.finfo(float).eps ** (1 / 3), np.nan, V)

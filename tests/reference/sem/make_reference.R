@@ -98,7 +98,7 @@ for (i in seq_len(nrow(hs_na))) for (j in 1:9) {
 }
 wcsv(hs_na, "holzinger_swineford_missing.csv")
 fit <- fitp(cfa, hs_model, data = hs_na, missing = "ml")
-est_out(fit, "hs_fiml")
+est_out(fit, "hs_fiml"); mi_out(fit, "hs_fiml")
 cat("fiml information:", lavInspect(fit, "options")$information, "\n")
 fit <- fitp(cfa, hs_model, data = hs_na, missing = "ml", group = "school", group.equal = "loadings")
 est_out(fit, "hs_fiml_metric")
