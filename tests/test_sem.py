@@ -7,7 +7,6 @@ Estimates, SEs, std.all and fit indices within 1e-5 relative, df exact, modifica
 from __future__ import annotations
 
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import dataclasses
 import warnings
-from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -17,7 +16,7 @@ from .._core.results import Result, result
 from .._core.validation import numeric_frame, require_choice, require_frame, require_positive_int
 from ..spec import ModelSpec, parse_model
 from . import _fit, _measures
-from ._model import EQUAL_CHOICES, KIND_A, KIND_M, KIND_S, RAM
+from ._model import EQUAL_CHOICES, KIND_A, KIND_S, RAM
 
 __all__ = ["sem", "invariance", "SEMResult", "InvarianceResult"]
 
@@ -223,7 +222,6 @@ def sem(data, model, *, group=None, equal=(), missing="listwise", se="standard",
 
 
 def _check_identification(ram: RAM, func: str):
-    spec = ram.spec
     tab = ram.table
     p = ram.p
     px = len(ram.ov_x)
@@ -571,7 +569,6 @@ def _bootstrap(state, spec, n_boot, seed, func):
                         f"or se='standard'")
     ram = state["ram"]
     rng = np.random.default_rng(seed)
-    p = ram.p
     S_b, y_b = [], []
     for d in state["data"]:
         n = d.shape[0]

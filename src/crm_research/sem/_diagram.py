@@ -4,8 +4,6 @@ standardised coefficients on the arrows and R² beside the endogenous variables.
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..present.labels import check_lang, label
 
 __all__ = ["path_diagram"]
@@ -77,7 +75,6 @@ def path_diagram(result, lang: str = "zh", *, ax=None, group=None, figsize=None,
         if v in pos:
             pos[v] = tuple(xy)
     # indicators: a column of boxes left of the first layer, right of the last, else above
-    rc = {}
     item_pos = {}
     for f, items in spec.measurement.items():
         obs_items = [i for i in items if i not in spec.measurement]

@@ -10,8 +10,10 @@ from scipy import optimize, stats
 def rmsea_ci(chi2: float, df: float, n: float, g: int, level: float = 0.90) -> tuple[float, float]:
     """Steiger's interval: the noncentralities at which χ²(df, λ) puts ``chi2`` at the upper and
     lower (1 − level)/2 quantiles, as lavaan's ``lav_fit_rmsea_ci``."""
-    if not (np.isfinite(chi2) and df >= 1):
-        return (np.nan, np.nan) if df < 1 and False else (0.0, 0.0) if df < 1 else (np.nan, np.nan)
+    if not np.isfinite(chi2):
+        return np.nan, np.nan
+    if df < 1:
+        return 0.0, 0.0
     up, lo = 1 - (1 - level) / 2, (1 - level) / 2
 
     def cdf(lam):
