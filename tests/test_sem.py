@@ -228,6 +228,14 @@ def test_observed_covariates_fixed_x(hs):
     assert not ((mi["op"] == "~") & mi["lhs"].isin(["grade", "x9"])).any()
 
 
+def test_path_model_on_observed_variables(hs):
+    res = sem(hs, "x4 ~ a*x1 + x2\nx7 ~ b*x4 + c*x1\nind := a*b")
+    check_fit(res, "path_observed")
+    check_estimates(res, "path_observed")
+    check_r2(res, "path_observed")
+    check_mi(res, "path_observed", exogenous=("x1", "x2"))
+
+
 def test_sample_firm_structural_model():
     wave = pd.read_csv(REF / "sample_wave_2025Q1.csv")
     res = sem(wave, FIRM)

@@ -116,6 +116,14 @@ fit <- sem(optim.method = "BFGS", control = ctl, model = '
 ', data = hs)
 est_out(fit, "hs_covariates"); mi_out(fit, "hs_covariates")
 
+# -- a path model on observed variables with an indirect effect (PROCESS-style mediation) --------
+fit <- sem(optim.method = "BFGS", control = ctl, model = '
+  x4 ~ a*x1 + x2
+  x7 ~ b*x4 + c*x1
+  ind := a*b
+', data = hs)
+est_out(fit, "path_observed"); mi_out(fit, "path_observed")
+
 # -- the sample firm's structural model (sample wave 2025Q1, screened, reverse items keyed) -----
 # service quality (second order) -> perceived value -> satisfaction -> loyalty, with switching cost
 wave <- read.csv("sample_wave_2025Q1.csv")
