@@ -319,6 +319,17 @@ def test_fiml_multigroup_with_equal_loadings(hs_missing):
     check_r2(res, "hs_fiml_metric")
 
 
+def test_fiml_with_covariates_drops_cases_missing_a_covariate(hs_missing):
+    with pytest.warns(StatWarning, match=r"36 cases dropped for missing values in the exogenous covariates "
+                                         r"\['x7', 'x9'\]"):
+        res = sem(hs_missing, "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nvisual ~ x9\n"
+                              "textual ~ visual + x7", missing="fiml")
+    assert res.n == int((REF / "hs_fiml_covariates_n.txt").read_text().strip()) and res.n_dropped == 36
+    check_fit(res, "hs_fiml_covariates")
+    check_estimates(res, "hs_fiml_covariates")
+    check_mi(res, "hs_fiml_covariates", exogenous=("x7", "x9"))
+
+
 def test_listwise_counts_dropped_cases(hs_missing):
     res = sem(hs_missing, HS)
     n_lav = int((REF / "hs_listwise_n.txt").read_text().strip())

@@ -204,6 +204,17 @@ def sem(data, model, *, group=None, equal=(), missing="listwise", se="standard",
         keep &= x.notna().all(axis=1)
     else:
         keep &= x.notna().any(axis=1)
+        # as lavaan (fixed.x): cases missing an exogenous covariate cannot be used
+        indicators = {v for items in spec.measurement.values() for v in items}
+        ys, xs = {b for _, b in spec.paths}, {a for a, _ in spec.paths}
+        ov_x = [v for v in observed if v in xs and v not in ys and v not in indicators]
+        lost = keep & ~x[ov_x].notna().all(axis=1) if ov_x else None
+        if lost is not None and lost.any():
+            warnings.warn(f"{func}: {int(lost.sum())} cases dropped for missing values in the exogenous "
+                          f"covariates {ov_x} (their moments are fixed at the sample values, lavaan's fixed.x); "
+                          f"model them as outcomes or latent indicators to keep these cases", StatWarning,
+                          stacklevel=2)
+            keep &= ~lost
     x, gcol = x[keep], gcol[keep]
     n_dropped = int(n_total - keep.sum())
     levels = list(pd.unique(gcol))

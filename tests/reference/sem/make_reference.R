@@ -116,6 +116,16 @@ fit <- sem(optim.method = "BFGS", control = ctl, model = '
 ', data = hs)
 est_out(fit, "hs_covariates"); mi_out(fit, "hs_covariates")
 
+# FIML with exogenous covariates: lavaan drops the cases missing a covariate (fixed.x)
+fit <- sem(optim.method = "BFGS", control = ctl, missing = "ml", model = '
+  visual  =~ x1 + x2 + x3
+  textual =~ x4 + x5 + x6
+  visual  ~ x9
+  textual ~ visual + x7
+', data = hs_na)
+est_out(fit, "hs_fiml_covariates"); mi_out(fit, "hs_fiml_covariates")
+writeLines(as.character(nobs(fit)), "hs_fiml_covariates_n.txt")
+
 # -- a path model on observed variables with an indirect effect (PROCESS-style mediation) --------
 fit <- sem(optim.method = "BFGS", control = ctl, model = '
   x4 ~ a*x1 + x2
