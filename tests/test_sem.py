@@ -54,6 +54,13 @@ ind_value := a*b*d
 ind_total := (c + a*b)*d
 """
 
+FIRM_CFA = """
+value    =~ PV1 + PV2 + PV3
+satisfaction =~ SAT1 + SAT2 + SAT3 + SAT4
+switching =~ SW1 + SW2 + SW3
+loyalty  =~ LCG1 + LCG2 + LAF1 + LAF2 + LCN1 + LCN2 + LAC1 + LAC2
+"""
+
 #: fitMeasures names of lavaan for our fit keys
 FIT_KEYS = {"chi2": "chisq", "df": "df", "p": "pvalue", "cfi": "cfi", "tli": "tli", "nfi": "nfi", "ifi": "ifi",
             "rmsea": "rmsea", "rmsea_ci_low": "rmsea.ci.lower", "rmsea_ci_high": "rmsea.ci.upper",
@@ -277,6 +284,18 @@ def test_multigroup_equal_as_lavaan_group_equal(hs, name, equal):
 
 def test_multigroup_modification_indices(hs):
     check_mi(sem(hs, HS, group="school", equal="loadings"), "hs_metric")
+
+
+def test_invariance_across_customer_types():
+    # the "dual customer" question of the seeds on the sample wave: four customer types
+    wave = pd.read_csv(REF / "sample_wave_2025Q1.csv")
+    inv = invariance(wave, FIRM_CFA, "customer_type")
+    for level, res in inv.fits.items():
+        assert res.groups == ("distributor", "retailer", "manufacturer", "ecommerce")
+        check_fit(res, f"firm_{level}")        # strict: df above the baseline's, NFI undefined as lavaan
+        check_estimates(res, f"firm_{level}")
+    assert np.isnan(inv.fits["strict"].fit["nfi"])
+    assert list(inv.table["holds"]) == [True, True, True, True]
 
 
 def test_invariance_sequence(hs):

@@ -156,5 +156,17 @@ fit <- fitp(sem, firm, data = wave)
 est_out(fit, "firm"); mi_out(fit, "firm")
 writeLines(as.character(nobs(fit)), "firm_n.txt")
 
+# measurement invariance of the firm's satisfaction/loyalty constructs across customer types
+firm_cfa <- '
+  value    =~ PV1 + PV2 + PV3
+  satisfaction =~ SAT1 + SAT2 + SAT3 + SAT4
+  switching =~ SW1 + SW2 + SW3
+  loyalty  =~ LCG1 + LCG2 + LAF1 + LAF2 + LCN1 + LCN2 + LAC1 + LAC2
+'
+for (lv in names(levels)) {
+  fit <- fitp(cfa, firm_cfa, data = wave, group = "customer_type", group.equal = levels[[lv]])
+  est_out(fit, paste0("firm_", lv))
+}
+
 writeLines(c(R.version.string, paste("lavaan", packageVersion("lavaan")),
              paste("semTools", packageVersion("semTools"))), "versions.txt")
