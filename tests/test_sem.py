@@ -469,6 +469,15 @@ def test_heywood_case_names_the_variable():
     assert res.estimates.set_index(["lhs", "op", "rhs"]).loc[("a", "~~", "a"), "est"] < 0
 
 
+def test_latent_covariance_not_positive_definite_names_the_group():
+    # lavaan warns the same for group 4 of this fit ("covariance matrix of latent variables is not
+    # positive definite in group 4")
+    wave = pd.read_csv(REF / "sample_wave_2025Q1.csv")
+    with pytest.warns(StatWarning, match=r"latent variables in group 'ecommerce' is not positive definite "
+                                         r"\(smallest eigenvalue -"):
+        sem(wave, FIRM_CFA, group="customer_type", equal=("loadings", "intercepts"))
+
+
 def test_non_positive_definite_covariance(hs):
     data = hs.assign(x10=hs["x1"] + hs["x2"])
     with pytest.raises(DataError, match=r"sample covariance matrix is not positive definite .*'x10'"):

@@ -567,7 +567,26 @@ def _heywood(state, est, func):
     if names:
         warnings.warn(f"{func}: Heywood case — negative variance or standardised loading above 1 for {names}; "
                       f"the model is misspecified or the sample too small (drop or merge these variables, or "
-                      f"check the model)", StatWarning, stacklevel=3)
+                      f"check the model)", StatWarning, stacklevel=4)
+    # the model-implied covariance matrix of the latent variables must be positive definite too
+    ram, x = state["ram"], state["x"]
+    if ram.m:
+        for g in range(ram.ng):
+            A, S, _ = ram.matrices(x[None], g)
+            E = np.linalg.inv(np.eye(ram.v) - A[0])
+            V = (E @ S[0] @ E.T)[ram.p:, ram.p:]
+            low = np.linalg.eigvalsh(V)[0]
+            if low < -1e-10:
+                sd = np.sqrt(np.abs(np.diag(V)))
+                with np.errstate(all="ignore"):
+                    r = V / np.outer(sd, sd)
+                np.fill_diagonal(r, 0)
+                i, j = np.unravel_index(np.nanargmax(np.abs(r)), r.shape)
+                where = f" in group {state['levels'][g]!r}" if ram.ng > 1 else ""
+                warnings.warn(f"{func}: the covariance matrix of the latent variables{where} is not positive "
+                              f"definite (smallest eigenvalue {low:.2e}; most correlated: {ram.lv[i]!r} and "
+                              f"{ram.lv[j]!r}, r = {r[i, j]:.3f}); some constructs are not distinct in this group "
+                              f"or a variance is negative — a Heywood case", StatWarning, stacklevel=4)
 
 
 # ---------------------------------------------------------------------------------------------
