@@ -585,7 +585,7 @@ def _heywood(state, est, func):
                 where = f" in group {state['levels'][g]!r}" if ram.ng > 1 else ""
                 warnings.warn(f"{func}: the covariance matrix of the latent variables{where} is not positive "
                               f"definite (smallest eigenvalue {low:.2e}; most correlated: {ram.lv[i]!r} and "
-                              f"{ram.lv[j]!r}, r = {r[i, j]:.3f}); some constructs are not distinct in this group "
+                              f"{ram.lv[j]!r}, r = {r[i, j]:.3f}); some constructs are not distinct "
                               f"or a variance is negative — a Heywood case", StatWarning, stacklevel=4)
 
 
