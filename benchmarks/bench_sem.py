@@ -11,7 +11,7 @@ tests/reference/sem/sample_wave_2025Q1.csv):
 - ``bootstrap``: 1,000 bootstrap resamples of that model's indirect effects (every parameter refitted).
 
 lavaan is timed inside R with ``system.time`` (R start-up and package loading excluded), best of
-three like ours. semopy is reported as null when it is not importable. Results go to
+five like ours. semopy is reported as null when it is not importable. Results go to
 benchmarks/results/sem.json.
 """
 
@@ -62,7 +62,7 @@ def _syntax(model: dict) -> str:
     return "\n".join(f"{k} =~ {' + '.join(v)}" for k, v in model.items())
 
 
-def timed(fn, repeat=3):
+def timed(fn, repeat=5):
     best, out = np.inf, None
     for _ in range(repeat):
         t = time.perf_counter()
@@ -71,7 +71,7 @@ def timed(fn, repeat=3):
     return best, out
 
 
-def lavaan_seconds(model: str, data: Path, extra: str = "", repeat: int = 3) -> float | None:
+def lavaan_seconds(model: str, data: Path, extra: str = "", repeat: int = 5) -> float | None:
     """Best elapsed time of ``sem(model, data)`` inside R (start-up excluded)."""
     if shutil.which("Rscript") is None:
         return None
@@ -139,7 +139,7 @@ def run() -> dict:
             if v.get(k):
                 v[f"ratio_{k[:-2]}_over_ours"] = v[k] / v["crm_research_s"]
     out["_meta"] = {"machine": platform.platform(), "python": platform.python_version(),
-                    "note": "best of 3 (bootstrap: best of 2; lavaan bootstrap: 1 run); lavaan timed inside R"}
+                    "note": "best of 5 (bootstrap: best of 2; lavaan bootstrap: 1 run); lavaan timed inside R"}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "sem.json").write_text(json.dumps(out, indent=1, ensure_ascii=False))
     print(json.dumps(out, indent=1, ensure_ascii=False))

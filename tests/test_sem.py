@@ -7,7 +7,6 @@ Estimates, SEs, std.all and fit indices within 1e-5 relative, df exact, modifica
 from __future__ import annotations
 
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +52,13 @@ satisfaction ~ b*value + c*service
 loyalty ~ d*satisfaction + e*switching
 ind_value := a*b*d
 ind_total := (c + a*b)*d
+"""
+
+FIRM_CFA = """
+value    =~ PV1 + PV2 + PV3
+satisfaction =~ SAT1 + SAT2 + SAT3 + SAT4
+switching =~ SW1 + SW2 + SW3
+loyalty  =~ LCG1 + LCG2 + LAF1 + LAF2 + LCN1 + LCN2 + LAC1 + LAC2
 """
 
 #: fitMeasures names of lavaan for our fit keys
@@ -229,6 +235,14 @@ def test_observed_covariates_fixed_x(hs):
     assert not ((mi["op"] == "~") & mi["lhs"].isin(["grade", "x9"])).any()
 
 
+def test_path_model_on_observed_variables(hs):
+    res = sem(hs, "x4 ~ a*x1 + x2\nx7 ~ b*x4 + c*x1\nind := a*b")
+    check_fit(res, "path_observed")
+    check_estimates(res, "path_observed")
+    check_r2(res, "path_observed")
+    check_mi(res, "path_observed", exogenous=("x1", "x2"))
+
+
 def test_sample_firm_structural_model():
     wave = pd.read_csv(REF / "sample_wave_2025Q1.csv")
     res = sem(wave, FIRM)
@@ -237,6 +251,19 @@ def test_sample_firm_structural_model():
     check_estimates(res, "firm")
     check_r2(res, "firm")
     check_mi(res, "firm")
+
+
+def test_renaming_items_does_not_change_results(hs):
+    names = {f"x{i}": f"item_{10 - i}" for i in range(1, 10)}
+    renamed = hs.rename(columns=names)
+    syntax = HS
+    for old, new in sorted(names.items(), key=lambda kv: -len(kv[0])):
+        syntax = syntax.replace(old + " ", new + " ").replace(old + "\n", new + "\n")
+    syntax = syntax.replace("x9", names["x9"])
+    a, b = sem(hs, HS), sem(renamed, syntax)
+    assert_allclose(b.estimates["est"], a.estimates["est"], rtol=1e-10)
+    assert list(b.estimates["rhs"][:3]) == ["item_9", "item_8", "item_7"]
+    assert_allclose(b.fit["chi2"], a.fit["chi2"], rtol=1e-12)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,6 +284,19 @@ def test_multigroup_equal_as_lavaan_group_equal(hs, name, equal):
 
 def test_multigroup_modification_indices(hs):
     check_mi(sem(hs, HS, group="school", equal="loadings"), "hs_metric")
+
+
+def test_invariance_across_customer_types():
+    # the "dual customer" question of the seeds on the sample wave: four customer types
+    wave = pd.read_csv(REF / "sample_wave_2025Q1.csv")
+    with pytest.warns(StatWarning, match="group 'ecommerce' is not positive definite"):   # scalar, as lavaan
+        inv = invariance(wave, FIRM_CFA, "customer_type")
+    for level, res in inv.fits.items():
+        assert res.groups == ("distributor", "retailer", "manufacturer", "ecommerce")
+        check_fit(res, f"firm_{level}")        # strict: df above the baseline's, NFI undefined as lavaan
+        check_estimates(res, f"firm_{level}")
+    assert np.isnan(inv.fits["strict"].fit["nfi"])
+    assert list(inv.table["holds"]) == [True, True, True, True]
 
 
 def test_invariance_sequence(hs):
@@ -289,6 +329,25 @@ def test_fiml_as_lavaan_missing_ml(hs_missing):
     assert res.n == 301 and res.n_dropped == 0
     check_fit(res, "hs_fiml")
     check_estimates(res, "hs_fiml")   # SEs from the observed information, as lavaan's default for fiml
+    check_mi(res, "hs_fiml")          # score and expected information over the missing-data patterns
+
+
+def test_fiml_multigroup_with_equal_loadings(hs_missing):
+    res = sem(hs_missing, HS, missing="fiml", group="school", equal="loadings")
+    check_fit(res, "hs_fiml_metric")
+    check_estimates(res, "hs_fiml_metric")
+    check_r2(res, "hs_fiml_metric")
+
+
+def test_fiml_with_covariates_drops_cases_missing_a_covariate(hs_missing):
+    with pytest.warns(StatWarning, match=r"36 cases dropped for missing values in the exogenous covariates "
+                                         r"\['x7', 'x9'\]"):
+        res = sem(hs_missing, "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nvisual ~ x9\n"
+                              "textual ~ visual + x7", missing="fiml")
+    assert res.n == int((REF / "hs_fiml_covariates_n.txt").read_text().strip()) and res.n_dropped == 36
+    check_fit(res, "hs_fiml_covariates")
+    check_estimates(res, "hs_fiml_covariates")
+    check_mi(res, "hs_fiml_covariates", exogenous=("x7", "x9"))
 
 
 def test_listwise_counts_dropped_cases(hs_missing):
@@ -326,6 +385,20 @@ def test_bootstrap_indirect_effect(poldem):
     assert elapsed < 20  # the benchmark holds the 5 s target; this only guards against a loop per resample
 
 
+def test_vectorised_bootstrap_equals_fitting_each_resample(hs):
+    # the batched engine refits every resample exactly as a separate sem() call would
+    from crm_research._core.bootstrap import resample_counts
+
+    res = sem(hs, HS, n_boot=4, seed=3)
+    X = res._state["boot"]["X"]
+    counts = resample_counts(len(hs), 4, np.random.default_rng(3)).astype(int)
+    free = res._state["ram"].table["par"].to_numpy()
+    for b in range(4):
+        one = sem(hs.loc[hs.index.repeat(counts[b])], HS)
+        est = one.estimates["est"].to_numpy()[: len(free)][free >= 0]
+        assert_allclose(X[b][free[free >= 0]], est, rtol=1e-6, atol=1e-8)
+
+
 # ---------------------------------------------------------------------------------------------
 # presentation
 
@@ -344,6 +417,11 @@ def test_tables_and_interpretation(poldem):
     assert "Hu & Bentler (1999)" in res.interpret("en")
     with pytest.raises(DataError, match="lang"):
         res.table("fr")
+    # every header a reader sees comes from the catalogue: no raw field name left
+    for lang in ("zh", "en"):
+        for table in (res.table(lang), res.fit_table(lang)):
+            assert not set(table.frame.columns) & {"est", "se", "z", "std_all", "path", "kind", "measure",
+                                                  "value", "criterion", "verdict"}
 
 
 def test_path_diagram(poldem):
@@ -406,6 +484,15 @@ def test_heywood_case_names_the_variable():
     assert res.estimates.set_index(["lhs", "op", "rhs"]).loc[("a", "~~", "a"), "est"] < 0
 
 
+def test_latent_covariance_not_positive_definite_names_the_group():
+    # lavaan warns the same for group 4 of this fit ("covariance matrix of latent variables is not
+    # positive definite in group 4")
+    wave = pd.read_csv(REF / "sample_wave_2025Q1.csv")
+    with pytest.warns(StatWarning, match=r"latent variables in group 'ecommerce' is not positive definite "
+                                         r"\(smallest eigenvalue -"):
+        sem(wave, FIRM_CFA, group="customer_type", equal=("loadings", "intercepts"))
+
+
 def test_non_positive_definite_covariance(hs):
     data = hs.assign(x10=hs["x1"] + hs["x2"])
     with pytest.raises(DataError, match=r"sample covariance matrix is not positive definite .*'x10'"):
@@ -424,10 +511,17 @@ def test_zero_variance(hs):
     (dict(group="nowhere"), r"group column 'nowhere' not found"),
     (dict(se="robust"), r"se='robust' is not one of"),
     (dict(missing="fiml", n_boot=10), r"bootstrap with missing='fiml' is not supported"),
+    (dict(ci=1.5), r"ci must be between 0 and 1"),
 ])
 def test_argument_errors(hs, kwargs, message):
     with pytest.raises(DataError, match=message):
         sem(hs, HS, **kwargs)
+
+
+def test_constraints_are_refused_with_a_way_out(hs):
+    with pytest.raises(DataError, match=r"constraints \['a == b'\] are not supported; give equal parameters the "
+                                        r"same label"):
+        sem(hs, "visual =~ x1 + a*x2 + b*x3\na == b")
 
 
 def test_syntax_error_reaches_the_user(hs):

@@ -72,6 +72,16 @@ def test_second_order_and_modifiers():
     assert not ((tab.op == "~~") & (tab.lhs != tab.rhs)).any()
 
 
+def test_marker_rules_as_lavaanify():
+    # lavaanify: a labelled first indicator stays fixed at 1, a numeric one at its value, and a
+    # start value on the first indicator becomes its fixed value
+    tab = parse_model("f =~ a*x1 + x2 + x3\ng =~ 0.5*x4 + x5 + x6\nh =~ start(0.7)*x7 + x8 + x9").partable()
+    first = tab[tab.op == "=~"].groupby("lhs", sort=False).head(1).set_index("rhs")
+    assert list(first["fixed"]) == [1.0, 0.5, 0.7]
+    assert not first["free"].any()
+    assert first.loc["x1", "label"] == "a"
+
+
 def test_dict_and_instrument_give_the_same_spec():
     d = {"SQ": ["sq1", "sq2", "sq3"], "SAT": ["s1", "s2", "s3"]}
 

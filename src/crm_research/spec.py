@@ -177,10 +177,10 @@ class ModelSpec:
                 fixed = s.fixed
                 if s.lhs not in first_done:
                     first_done.add(s.lhs)
-                    if fixed is None and not s.free and s.label is None:
-                        fixed = 1.0
-                    elif fixed is None and not s.free and s.label is not None:
-                        fixed = 1.0          # lavaan keeps the marker fixed even when labelled
+                    if fixed is None and not s.free:
+                        # the marker: fixed to 1 even when labelled; lavaan fixes it at a start
+                        # value when one is given (start(0.7)*x1)
+                        fixed = s.start if s.start is not None else 1.0
                 add(s.lhs, "=~", s.rhs, s.label, fixed, start=s.start, user=True)
             elif s.op in ("~", "~~", "~1"):
                 add(s.lhs, s.op, s.rhs, s.label, s.fixed, start=s.start, user=True)

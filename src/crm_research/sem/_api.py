@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import dataclasses
 import warnings
-from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -17,7 +16,7 @@ from .._core.results import Result, result
 from .._core.validation import numeric_frame, require_choice, require_frame, require_positive_int
 from ..spec import ModelSpec, parse_model
 from . import _fit, _measures
-from ._model import EQUAL_CHOICES, KIND_A, KIND_M, KIND_S, RAM
+from ._model import EQUAL_CHOICES, KIND_A, KIND_S, RAM
 
 __all__ = ["sem", "invariance", "SEMResult", "InvarianceResult"]
 
@@ -205,6 +204,17 @@ def sem(data, model, *, group=None, equal=(), missing="listwise", se="standard",
         keep &= x.notna().all(axis=1)
     else:
         keep &= x.notna().any(axis=1)
+        # as lavaan (fixed.x): cases missing an exogenous covariate cannot be used
+        indicators = {v for items in spec.measurement.values() for v in items}
+        ys, xs = {b for _, b in spec.paths}, {a for a, _ in spec.paths}
+        ov_x = [v for v in observed if v in xs and v not in ys and v not in indicators]
+        lost = keep & ~x[ov_x].notna().all(axis=1) if ov_x else None
+        if lost is not None and lost.any():
+            warnings.warn(f"{func}: {int(lost.sum())} cases dropped for missing values in the exogenous "
+                          f"covariates {ov_x} (their moments are fixed at the sample values, lavaan's fixed.x); "
+                          f"model them as outcomes or latent indicators to keep these cases", StatWarning,
+                          stacklevel=2)
+            keep &= ~lost
     x, gcol = x[keep], gcol[keep]
     n_dropped = int(n_total - keep.sum())
     levels = list(pd.unique(gcol))
@@ -223,7 +233,6 @@ def sem(data, model, *, group=None, equal=(), missing="listwise", se="standard",
 
 
 def _check_identification(ram: RAM, func: str):
-    spec = ram.spec
     tab = ram.table
     p = ram.p
     px = len(ram.ov_x)
@@ -425,30 +434,27 @@ def _std_factors(state, x, g):
 
 
 def _standardize(state, x, rows_est):
-    """std.all of every table row (as lavaan's standardizedSolution, type std.all)."""
+    """std.all of every table row (as lavaan's standardizedSolution, type std.all): loadings and
+    paths times sd(predictor)/sd(outcome); variances over the total variance; covariances over the
+    square root of the two (residual) variances; intercepts over the sd."""
     ram = state["ram"]
     tab = ram.table
     out = np.full(len(tab), np.nan)
     pos = ram.pos
+    lhs = np.array([pos[v] for v in tab["lhs"]])
+    rhs = np.array([pos.get(v, 0) for v in tab["rhs"]])
+    op = tab["op"].to_numpy()
     for g in range(ram.ng):
+        idx = ram.table_index[g]
         var, S = _std_factors(state, x, g)
         sd = np.sqrt(np.maximum(var, 0))
-        for i in ram.table_index[g]:
-            r = tab.iloc[i]
-            est = rows_est[i]
-            a, b = pos[r.lhs], pos.get(r.rhs)
-            with np.errstate(all="ignore"):
-                if r.op == "=~":
-                    out[i] = est * sd[a] / sd[b]
-                elif r.op == "~":
-                    out[i] = est * sd[b] / sd[a]
-                elif r.op == "~~":
-                    if a == b:
-                        out[i] = est / var[a]
-                    else:
-                        out[i] = est / np.sqrt(S[a, a] * S[b, b])
-                elif r.op == "~1":
-                    out[i] = est / sd[a]
+        a, b, o, est = lhs[idx], rhs[idx], op[idx], rows_est[idx]
+        with np.errstate(all="ignore"):
+            val = np.select(
+                [o == "=~", o == "~", (o == "~~") & (a == b), o == "~~", o == "~1"],
+                [est * sd[a] / sd[b], est * sd[b] / sd[a], est / var[a],
+                 est / np.sqrt(S[a, a] * S[b, b]), est / sd[a]], np.nan)
+        out[idx] = val
     return out
 
 
@@ -561,7 +567,26 @@ def _heywood(state, est, func):
     if names:
         warnings.warn(f"{func}: Heywood case — negative variance or standardised loading above 1 for {names}; "
                       f"the model is misspecified or the sample too small (drop or merge these variables, or "
-                      f"check the model)", StatWarning, stacklevel=3)
+                      f"check the model)", StatWarning, stacklevel=4)
+    # the model-implied covariance matrix of the latent variables must be positive definite too
+    ram, x = state["ram"], state["x"]
+    if ram.m:
+        for g in range(ram.ng):
+            A, S, _ = ram.matrices(x[None], g)
+            E = np.linalg.inv(np.eye(ram.v) - A[0])
+            V = (E @ S[0] @ E.T)[ram.p:, ram.p:]
+            low = np.linalg.eigvalsh(V)[0]
+            if low < -1e-10:
+                sd = np.sqrt(np.abs(np.diag(V)))
+                with np.errstate(all="ignore"):
+                    r = V / np.outer(sd, sd)
+                np.fill_diagonal(r, 0)
+                i, j = np.unravel_index(np.nanargmax(np.abs(r)), r.shape)
+                where = f" in group {state['levels'][g]!r}" if ram.ng > 1 else ""
+                warnings.warn(f"{func}: the covariance matrix of the latent variables{where} is not positive "
+                              f"definite (smallest eigenvalue {low:.2e}; most correlated: {ram.lv[i]!r} and "
+                              f"{ram.lv[j]!r}, r = {r[i, j]:.3f}); some constructs are not distinct "
+                              f"or a variance is negative — a Heywood case", StatWarning, stacklevel=4)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -574,7 +599,6 @@ def _bootstrap(state, spec, n_boot, seed, func):
                         f"or se='standard'")
     ram = state["ram"]
     rng = np.random.default_rng(seed)
-    p = ram.p
     S_b, y_b = [], []
     for d in state["data"]:
         n = d.shape[0]
@@ -706,31 +730,38 @@ def _modindices(res: SEMResult) -> pd.DataFrame:
     frames = []
     for g in range(ram.ng):
         sigma, mu, E, G, S, M = ram.implied(x[None], g)
-        sinv = np.linalg.inv(sigma[0])
-        if st["missing"] == "fiml":
-            raise DataError("modification_indices: not available with missing='fiml' (lavaan computes them "
-                            "from the complete-data information); refit with missing='listwise'")
-        s, ybar = st["s_h1"][g], st["y_h1"][g]
-        sstar = s.copy()
-        vvec = np.zeros(ram.p)
-        if ram.meanstructure:
-            d = ybar - mu[0]
-            sstar = sstar + np.outer(d, d)
-            vvec = -2 * sinv @ d
-        W = sinv - sinv @ sstar @ sinv
-        gext = _fit.grad_from(ram, g, W[None], vvec[None], E, G, S, M, extra=extra)[0] * w[g]
+        p = ram.p
         dS_m, dm_m = _fit.deltas(ram, g, E, G, S, M)
         dS_e, dm_e = _fit.deltas(ram, g, E, G, S, M, extra=extra)
-        L = np.linalg.cholesky(sinv)
-        p = ram.p
-        Tm = (L.T[None] @ dS_m[0] @ L[None]).reshape(q, p * p)
-        Te = (L.T[None] @ dS_e[0] @ L[None]).reshape(ne, p * p)
-        I21 = 0.5 * w[g] * (Te @ Tm.T)
-        I11 = 0.5 * w[g] * np.sum(Te * Te, axis=1)
-        if ram.meanstructure:
-            Um, Ue = dm_m[0] @ L, dm_e[0] @ L
-            I21 += w[g] * (Ue @ Um.T)
-            I11 += w[g] * np.sum(Ue * Ue, axis=1)
+        if st["missing"] == "fiml":
+            # FIML: score and expected information summed over the missing-data patterns
+            blocks = [(o, n_p / N, cov, mean) for o, n_p, mean, cov in obj.pat[g].items]
+        else:
+            blocks = [(np.arange(p), w[g], st["s_h1"][g], st["y_h1"][g])]
+        W = np.zeros((p, p))
+        vvec = np.zeros(p)
+        I21 = np.zeros((ne, q))
+        I11 = np.zeros(ne)
+        for o, share, cov, mean in blocks:
+            ix = np.ix_(o, o)
+            sinv = np.linalg.inv(sigma[0][ix])
+            sstar = cov.copy()
+            if ram.meanstructure:
+                d = mean - mu[0][o]
+                sstar = sstar + np.outer(d, d)
+                vvec[o] += share * (-2 * sinv @ d)
+            W[ix] += share * (sinv - sinv @ sstar @ sinv)
+            L = np.linalg.cholesky(sinv)
+            k = o.size
+            Tm = (L.T[None] @ dS_m[0][:, o][:, :, o] @ L[None]).reshape(q, k * k)
+            Te = (L.T[None] @ dS_e[0][:, o][:, :, o] @ L[None]).reshape(ne, k * k)
+            I21 += 0.5 * share * (Te @ Tm.T)
+            I11 += 0.5 * share * np.sum(Te * Te, axis=1)
+            if ram.meanstructure:
+                Um, Ue = dm_m[0][:, o] @ L, dm_e[0][:, o] @ L
+                I21 += share * (Ue @ Um.T)
+                I11 += share * np.sum(Ue * Ue, axis=1)
+        gext = _fit.grad_from(ram, g, W[None], vvec[None], E, G, S, M, extra=extra)[0]
         score = -0.5 * gext                     # ∂(logL/N)/∂θ
         V = I11 - np.einsum("ek,kl,el->e", I21, np.linalg.inv(I22), I21)
         V = np.where(V < np.finfo(float).eps ** (1 / 3), np.nan, V)

@@ -4,8 +4,6 @@ standardised coefficients on the arrows and R² beside the endogenous variables.
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..present.labels import check_lang, label
 
 __all__ = ["path_diagram"]
@@ -35,12 +33,14 @@ def _layers(spec):
     return depth
 
 
-def path_diagram(result, lang: str = "zh", *, ax=None, group=None, figsize=None):
+def path_diagram(result, lang: str = "zh", *, ax=None, group=None, figsize=None, positions=None):
     """Draw ``result`` (a :class:`crm_research.sem.SEMResult`) and return the matplotlib Figure.
 
     Standardised coefficients (std.all) label the arrows, with significance stars; R² is printed
     beside each endogenous variable. ``group`` picks the group of a multi-group model (the
-    first by default). Chinese labels use a CJK font (``use_cjk_font``).
+    first by default). Chinese labels use a CJK font (``use_cjk_font``). The layout is automatic
+    (exogenous variables left, each outcome right of its predictors); ``positions`` maps latent or
+    structural variable names to (x, y) to place them by hand (a layer is 3.4 units wide).
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Ellipse, FancyArrowPatch, Rectangle
@@ -70,9 +70,11 @@ def path_diagram(result, lang: str = "zh", *, ax=None, group=None, figsize=None)
     pos = {}
     for d, names in cols.items():
         for k, v in enumerate(names):
-            pos[v] = (3.2 * d, -3.0 * k)
+            pos[v] = (3.4 * d, -3.4 * k)
+    for v, xy in (positions or {}).items():
+        if v in pos:
+            pos[v] = tuple(xy)
     # indicators: a column of boxes left of the first layer, right of the last, else above
-    rc = {}
     item_pos = {}
     for f, items in spec.measurement.items():
         obs_items = [i for i in items if i not in spec.measurement]
@@ -130,7 +132,7 @@ def path_diagram(result, lang: str = "zh", *, ax=None, group=None, figsize=None)
             elif r.op == "~" and r.lhs in allpos and r.rhs in allpos:
                 pa, pb = allpos[r.rhs], allpos[r.lhs]
                 # a path that would cross a variable in between is drawn as an arc
-                skip = abs(pb[0] - pa[0]) > 3.3 and abs(pb[1] - pa[1]) < 1e-9
+                skip = abs(pb[0] - pa[0]) > 3.5 and abs(pb[1] - pa[1]) < 1e-9
                 arrow(r.rhs, r.lhs, coef, fs=8, rad=0.3 if skip else 0.0)
             elif r.op == "~~" and r.lhs != r.rhs and r.lhs in pos and r.rhs in pos:
                 arrow(r.lhs, r.rhs, coef, style="<|-|>", rad=0.35)
@@ -141,6 +143,6 @@ def path_diagram(result, lang: str = "zh", *, ax=None, group=None, figsize=None)
         for v, val in r2.items():
             if v in pos:
                 x, y = pos[v]
-                ax.text(x, y - 0.7, f"R² = {val:.2f}", fontsize=7, ha="center", va="top")
+                ax.text(x + 1.0, y - 0.35, f"R² = {val:.2f}", fontsize=7, ha="left", va="top")
         ax.set_title(label("diagram_title", lang, ns="sem"), fontsize=11)
     return fig

@@ -110,7 +110,9 @@ def info_from(dS, dm, sinv):
     B, q, p, _ = dS.shape
     L = np.linalg.cholesky(sinv)                 # Σ⁻¹ = L Lᵀ
     T = np.swapaxes(L, 1, 2)[:, None] @ dS @ L[:, None]     # Lᵀ Σ_k L, symmetric
-    T = T.reshape(B, q, p * p)
+    # tr(T_k T_l) over the lower triangle only (off-diagonal terms weighted by √2)
+    r, c = np.tril_indices(p)
+    T = T[:, :, r, c] * np.where(r == c, 1.0, np.sqrt(2.0))
     H = T @ np.swapaxes(T, 1, 2)
     U = dm @ L                                    # (B, q, p)
     H += 2 * U @ np.swapaxes(U, 1, 2)

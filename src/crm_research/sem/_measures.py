@@ -10,8 +10,10 @@ from scipy import optimize, stats
 def rmsea_ci(chi2: float, df: float, n: float, g: int, level: float = 0.90) -> tuple[float, float]:
     """Steiger's interval: the noncentralities at which χ²(df, λ) puts ``chi2`` at the upper and
     lower (1 − level)/2 quantiles, as lavaan's ``lav_fit_rmsea_ci``."""
-    if not (np.isfinite(chi2) and df >= 1):
-        return (np.nan, np.nan) if df < 1 and False else (0.0, 0.0) if df < 1 else (np.nan, np.nan)
+    if not np.isfinite(chi2):
+        return np.nan, np.nan
+    if df < 1:
+        return 0.0, 0.0
     up, lo = 1 - (1 - level) / 2, (1 - level) / 2
 
     def cdf(lam):
@@ -38,12 +40,18 @@ def fit_indices(*, chi2, df, chi2_b, df_b, logl, npar, n_groups, N, residuals, x
     columns, share of cases) under FIML, ``S_obs``/``ybar_obs`` the statistics GFI compares."""
     out = {"chi2": chi2, "df": float(df), "p": float(stats.chi2.sf(chi2, df)) if df > 0 else np.nan,
            "chi2_df": chi2 / df if df > 0 else np.nan}
+    # incremental indices with lavaan's rules for the edge cases (lav_fit_cfi, _tli, _nfi, _ifi)
     t1 = max(chi2 - df, 0.0)
     t2 = max(chi2 - df, chi2_b - df_b, 0.0)
-    out["cfi"] = 1.0 if t2 == 0 else 1 - t1 / t2
-    out["tli"] = ((chi2_b / df_b) - (chi2 / df)) / ((chi2_b / df_b) - 1) if df > 0 else 1.0
-    out["nfi"] = (chi2_b - chi2) / chi2_b
-    out["ifi"] = (chi2_b - chi2) / (chi2_b - df)
+    out["cfi"] = 1.0 if np.isclose(t1, 0, atol=1e-8) and np.isclose(t2, 0, atol=1e-8) else 1 - t1 / t2
+    t1, t2 = (chi2 - df) * df_b, (chi2_b - df_b) * df
+    out["tli"] = 1 - t1 / t2 if df > 0 and abs(t2) > 0 else 1.0
+    if df > df_b or np.isclose(chi2_b, 0, atol=1e-8):
+        out["nfi"] = np.nan
+    else:
+        out["nfi"] = (chi2_b - chi2) / chi2_b if df > 0 else 1.0
+    t2 = chi2_b - df
+    out["ifi"] = 1.0 if t2 < 0 else np.nan if np.isclose(t2, 0, atol=1e-8) else (chi2_b - chi2) / t2
     out["rmsea"] = float(np.sqrt(max(chi2 / N / df - 1 / N, 0.0)) * np.sqrt(n_groups)) if df > 0 else 0.0
     out["rmsea_ci_low"], out["rmsea_ci_high"] = rmsea_ci(chi2, df, N, n_groups)
     srmr = rmr = gfi = 0.0

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .._core.errors import DataError
 from ..spec import ModelSpec
 
 EQUAL_CHOICES = ("loadings", "intercepts", "residuals", "residual.covariances", "lv.variances",

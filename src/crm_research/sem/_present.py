@@ -137,7 +137,9 @@ def interpret(res, lang: str = "zh") -> str:
         sep = "，" if lang == "zh" else ", "
 
         def item(r):
-            return f"{r.rhs} → {r.lhs}（β = {_f(r.std_all)}）" if lang == "zh" else f"{r.rhs} → {r.lhs} (β = {_f(r.std_all)})"
+            grp = f" [{r.group}]" if res.groups else ""
+            return (f"{r.rhs} → {r.lhs}{grp}（β = {_f(r.std_all)}）" if lang == "zh"
+                    else f"{r.rhs} → {r.lhs}{grp} (β = {_f(r.std_all)})")
 
         sig = [item(r) for r in reg.itertuples() if r.p < 0.05]
         ns_ = [item(r) for r in reg.itertuples() if not r.p < 0.05]

@@ -98,8 +98,10 @@ for (i in seq_len(nrow(hs_na))) for (j in 1:9) {
 }
 wcsv(hs_na, "holzinger_swineford_missing.csv")
 fit <- fitp(cfa, hs_model, data = hs_na, missing = "ml")
-est_out(fit, "hs_fiml")
+est_out(fit, "hs_fiml"); mi_out(fit, "hs_fiml")
 cat("fiml information:", lavInspect(fit, "options")$information, "\n")
+fit <- fitp(cfa, hs_model, data = hs_na, missing = "ml", group = "school", group.equal = "loadings")
+est_out(fit, "hs_fiml_metric")
 fit <- fitp(cfa, hs_model, data = hs_na)   # listwise
 est_out(fit, "hs_listwise")
 writeLines(as.character(nobs(fit)), "hs_listwise_n.txt")
@@ -113,6 +115,24 @@ fit <- sem(optim.method = "BFGS", control = ctl, model = '
   textual ~ visual + grade
 ', data = hs)
 est_out(fit, "hs_covariates"); mi_out(fit, "hs_covariates")
+
+# FIML with exogenous covariates: lavaan drops the cases missing a covariate (fixed.x)
+fit <- sem(optim.method = "BFGS", control = ctl, missing = "ml", model = '
+  visual  =~ x1 + x2 + x3
+  textual =~ x4 + x5 + x6
+  visual  ~ x9
+  textual ~ visual + x7
+', data = hs_na)
+est_out(fit, "hs_fiml_covariates"); mi_out(fit, "hs_fiml_covariates")
+writeLines(as.character(nobs(fit)), "hs_fiml_covariates_n.txt")
+
+# -- a path model on observed variables with an indirect effect (PROCESS-style mediation) --------
+fit <- sem(optim.method = "BFGS", control = ctl, model = '
+  x4 ~ a*x1 + x2
+  x7 ~ b*x4 + c*x1
+  ind := a*b
+', data = hs)
+est_out(fit, "path_observed"); mi_out(fit, "path_observed")
 
 # -- the sample firm's structural model (sample wave 2025Q1, screened, reverse items keyed) -----
 # service quality (second order) -> perceived value -> satisfaction -> loyalty, with switching cost
@@ -135,6 +155,18 @@ ind_total := (c + a*b)*d
 fit <- fitp(sem, firm, data = wave)
 est_out(fit, "firm"); mi_out(fit, "firm")
 writeLines(as.character(nobs(fit)), "firm_n.txt")
+
+# measurement invariance of the firm's satisfaction/loyalty constructs across customer types
+firm_cfa <- '
+  value    =~ PV1 + PV2 + PV3
+  satisfaction =~ SAT1 + SAT2 + SAT3 + SAT4
+  switching =~ SW1 + SW2 + SW3
+  loyalty  =~ LCG1 + LCG2 + LAF1 + LAF2 + LCN1 + LCN2 + LAC1 + LAC2
+'
+for (lv in names(levels)) {
+  fit <- fitp(cfa, firm_cfa, data = wave, group = "customer_type", group.equal = levels[[lv]])
+  est_out(fit, paste0("firm_", lv))
+}
 
 writeLines(c(R.version.string, paste("lavaan", packageVersion("lavaan")),
              paste("semTools", packageVersion("semTools"))), "versions.txt")
