@@ -10,12 +10,15 @@ from pathlib import Path
 __all__ = ["to_html", "write_index"]
 
 
-def to_html(ipynb: Path, html_path: Path) -> None:
-    """Standalone HTML with code hidden and a table of contents built from the headings."""
+def to_html(ipynb: Path, html_path: Path, *, period: str = "", lang: str = "en") -> None:
+    """Standalone HTML with code hidden, a ``<title>`` naming the page and the period, the page's
+    language in ``<html lang>``, a link back to the index and a table of contents from the headings."""
     import re
 
     import nbformat
     from nbconvert import HTMLExporter
+
+    from ..present.labels import label
 
     nb = nbformat.read(ipynb, as_version=4)
     heads = []
@@ -27,11 +30,15 @@ def to_html(ipynb: Path, html_path: Path) -> None:
                     heads.append((len(m.group(1)), m.group(2).strip()))
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
+    page = heads[0][1] if heads else ipynb.stem
+    title = html.escape(f"{page} · {period}" if period else page)
+    body = re.sub(r"<title>.*?</title>", f"<title>{title}</title>", body, count=1, flags=re.S)
+    body = re.sub(r"<html[^>]*>", f"<html lang='{'zh-CN' if lang == 'zh' else 'en'}'>", body, count=1)
     toc = "".join(f"<li style='margin-left:{(lvl - 1) * 1.2}em'><a href='#{html.escape(t.replace(' ', '-'))}'>"
                   f"{html.escape(t)}</a></li>" for lvl, t in heads)
-    body = body.replace("<body", "<body", 1)
-    body = re.sub(r"(<body[^>]*>)", r"\1<nav class='toc'><h2>Contents</h2><ul>" + toc.replace("\\", "\\\\") + "</ul></nav>",
-                  body, count=1)
+    back = f"<p><a href='../index.html'>← {html.escape(label('dashboard', lang, ns='report'))}</a></p>"
+    nav = (f"{back}<nav class='toc'><h2>{html.escape(label('contents', lang, ns='report'))}</h2><ul>{toc}</ul></nav>")
+    body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav, body, count=1)
     html_path.write_text(body, encoding="utf-8")
 
 

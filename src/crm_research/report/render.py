@@ -87,7 +87,7 @@ def render_period(period: str, *, data: Path, notebooks: list[Path], out: Path, 
                     status[nb.name] = "failed"
                     raise ReportError(f"report {period}: notebook {nb.name}: the kernel failed twice "
                                       f"({type(exc).__name__}: {exc})") from None
-        to_html(target, target.with_suffix(".html"))
+        to_html(target, target.with_suffix(".html"), period=period, lang=lang)
         status[nb.name] = "ok"
 
     try:
