@@ -194,19 +194,25 @@ class Envelopment:
         pending = sample
         while len(pending):
             _, (blk, cols, lb), _, _, duals = self._solve(pending, 1, None)
-            d = self._price(duals)
-            d[blk, cols] = np.inf
-            tol = PRICE_TOL * max(1.0, float(np.abs(duals).max()))
-            order = np.argsort(d, axis=1)[:, :ADD_PER_ROUND]
-            picked = d[np.arange(len(pending))[:, None], order] < -tol
-            bad = picked.any(axis=1)
-            for row in np.flatnonzero(bad):
-                self.sets[pending[row]] = np.append(self.sets[pending[row]], order[row, picked[row]])
+            bad = self._extend(pending, duals, blk, cols)
             pending = pending[bad]
         learned = np.unique(np.concatenate([self.sets[k] for k in sample]))
         pool = np.union1d(base, learned)
         for k in range(self.K):
             self.sets[k] = pool
+
+    def _extend(self, pending, duals, blk, cols) -> np.ndarray:
+        """Add to each pending point's reference set the columns (at most ``ADD_PER_ROUND``) whose
+        reduced cost at the block's duals is negative; True where a set grew (solve again)."""
+        d = self._price(duals)
+        d[blk, cols] = np.inf
+        tol = PRICE_TOL * max(1.0, float(np.abs(duals).max()))
+        order = np.argsort(d, axis=1)[:, :ADD_PER_ROUND]
+        picked = d[np.arange(len(pending))[:, None], order] < -tol
+        bad = picked.any(axis=1)
+        for row in np.flatnonzero(bad):
+            self.sets[pending[row]] = np.append(self.sets[pending[row]], order[row, picked[row]])
+        return bad
 
     def _price(self, duals: np.ndarray) -> np.ndarray:
         """Reduced costs of every reference column for each block: B × n."""
@@ -230,14 +236,7 @@ class Envelopment:
             pending = np.arange(K) if phase == 1 else np.flatnonzero(needs_phase2)
             while len(pending):
                 tb, (blk, cols, lb), sxb, syb, duals = self._solve_chunked(pending, phase, t)
-                d = self._price(duals)
-                d[blk, cols] = np.inf
-                tol = PRICE_TOL * max(1.0, float(np.abs(duals).max()))
-                order = np.argsort(d, axis=1)[:, :ADD_PER_ROUND]
-                picked = d[np.arange(len(pending))[:, None], order] < -tol
-                bad = picked.any(axis=1)
-                for row in np.flatnonzero(bad):
-                    self.sets[pending[row]] = np.append(self.sets[pending[row]], order[row, picked[row]])
+                bad = self._extend(pending, duals, blk, cols)
                 done = ~bad
                 u = pending[done]
                 if phase == 1:

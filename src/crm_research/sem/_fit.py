@@ -33,6 +33,17 @@ def _scatter(out, k, vals):
         np.add.at(out, (slice(None), k), vals)
 
 
+def _targets(ram: RAM, g: int, extra):
+    """How many derivatives are taken and the (row, col, position) indices of the A, S and M
+    entries they are taken for: the model's free parameters of group ``g``, or the ``extra``
+    (kind, row, col) entries of modification indices."""
+    if extra is None:
+        return ram.q, ram.freeA[g], ram.freeS[g], ram.freeM[g]
+    kind, row, col = extra
+    ar = np.arange(kind.size)
+    return (kind.size,) + tuple((row[kind == i], col[kind == i], ar[kind == i]) for i in range(3))
+
+
 def deltas(ram: RAM, g: int, E, G, S, M, q=None, extra=None):
     """∂Σ/∂θ (B, q, p, p) and ∂μ/∂θ (B, q, p) of group ``g``.
 
@@ -42,16 +53,7 @@ def deltas(ram: RAM, g: int, E, G, S, M, q=None, extra=None):
     p = ram.p
     H = E @ S @ np.swapaxes(G, 1, 2)          # (B, v, p)
     EM = np.einsum("bvw,bw->bv", E, M)
-    if extra is None:
-        q = ram.q
-        A_idx, S_idx, M_idx = ram.freeA[g], ram.freeS[g], ram.freeM[g]
-    else:
-        kind, row, col = extra
-        q = kind.size
-        ar = np.arange(q)
-        A_idx = (row[kind == 0], col[kind == 0], ar[kind == 0])
-        S_idx = (row[kind == 1], col[kind == 1], ar[kind == 1])
-        M_idx = (row[kind == 2], col[kind == 2], ar[kind == 2])
+    q, A_idx, S_idx, M_idx = _targets(ram, g, extra)
     dS = np.zeros((B, q, p, p))
     dm = np.zeros((B, q, p))
     r, c, k = A_idx
@@ -85,16 +87,7 @@ def grad_from(ram: RAM, g: int, W, vvec, E, G, S, M, extra=None):
     GWH = GW @ np.swapaxes(H, 1, 2)             # (B, v, v)
     GWG = GW @ G                                # (B, v, v)
     Gv = np.einsum("bpv,bp->bv", G, vvec)
-    if extra is None:
-        q = ram.q
-        A_idx, S_idx, M_idx = ram.freeA[g], ram.freeS[g], ram.freeM[g]
-    else:
-        kind, row, col = extra
-        q = kind.size
-        ar = np.arange(q)
-        A_idx = (row[kind == 0], col[kind == 0], ar[kind == 0])
-        S_idx = (row[kind == 1], col[kind == 1], ar[kind == 1])
-        M_idx = (row[kind == 2], col[kind == 2], ar[kind == 2])
+    q, A_idx, S_idx, M_idx = _targets(ram, g, extra)
     out = np.zeros((B, q))
     r, c, k = A_idx
     _scatter(out, k, 2 * GWH[:, r, c] + Gv[:, r] * EM[:, c])
