@@ -33,21 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 DATA = ROOT / "tests" / "reference" / "sem" / "sample_wave_2025Q1.csv"
 
-FIRM = """
-presale  =~ PRE1 + PRE2 + PRE3
-insale   =~ IN1 + IN2 + IN3
-postsale =~ POST1 + POST2 + POST3
-service  =~ presale + insale + postsale
-value    =~ PV1 + PV2 + PV3
-satisfaction =~ SAT1 + SAT2 + SAT3 + SAT4
-switching =~ SW1 + SW2 + SW3
-loyalty  =~ LCG1 + LCG2 + LAF1 + LAF2 + LCN1 + LCN2 + LAC1 + LAC2
-value ~ a*service
-satisfaction ~ b*value + c*service
-loyalty ~ d*satisfaction + e*switching
-ind_value := a*b*d
-ind_total := (c + a*b)*d
-"""
+FIRM = (DATA.parent / "firm_model.lav").read_text(encoding="utf-8")
 
 
 def cfa13_model() -> dict:

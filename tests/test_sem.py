@@ -38,21 +38,7 @@ POLDEM_IND = (POLDEM.replace("dem60 ~ ind60", "dem60 ~ a*ind60")
               + "  ind := a*b\n  total := c + a*b\n")
 
 #: the sample firm's structural model (sample wave 2025Q1, screened, reverse items keyed)
-FIRM = """
-presale  =~ PRE1 + PRE2 + PRE3
-insale   =~ IN1 + IN2 + IN3
-postsale =~ POST1 + POST2 + POST3
-service  =~ presale + insale + postsale
-value    =~ PV1 + PV2 + PV3
-satisfaction =~ SAT1 + SAT2 + SAT3 + SAT4
-switching =~ SW1 + SW2 + SW3
-loyalty  =~ LCG1 + LCG2 + LAF1 + LAF2 + LCN1 + LCN2 + LAC1 + LAC2
-value ~ a*service
-satisfaction ~ b*value + c*service
-loyalty ~ d*satisfaction + e*switching
-ind_value := a*b*d
-ind_total := (c + a*b)*d
-"""
+FIRM = (REF / "firm_model.lav").read_text(encoding="utf-8")
 
 FIRM_CFA = """
 value    =~ PV1 + PV2 + PV3

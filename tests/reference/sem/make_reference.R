@@ -137,21 +137,7 @@ est_out(fit, "path_observed"); mi_out(fit, "path_observed")
 # -- the sample firm's structural model (sample wave 2025Q1, screened, reverse items keyed) -----
 # service quality (second order) -> perceived value -> satisfaction -> loyalty, with switching cost
 wave <- read.csv("sample_wave_2025Q1.csv")
-firm <- '
-presale  =~ PRE1 + PRE2 + PRE3
-insale   =~ IN1 + IN2 + IN3
-postsale =~ POST1 + POST2 + POST3
-service  =~ presale + insale + postsale
-value    =~ PV1 + PV2 + PV3
-satisfaction =~ SAT1 + SAT2 + SAT3 + SAT4
-switching =~ SW1 + SW2 + SW3
-loyalty  =~ LCG1 + LCG2 + LAF1 + LAF2 + LCN1 + LCN2 + LAC1 + LAC2
-value ~ a*service
-satisfaction ~ b*value + c*service
-loyalty ~ d*satisfaction + e*switching
-ind_value := a*b*d
-ind_total := (c + a*b)*d
-'
+firm <- paste(readLines("firm_model.lav"), collapse = "\n")
 fit <- fitp(sem, firm, data = wave)
 est_out(fit, "firm"); mi_out(fit, "firm")
 writeLines(as.character(nobs(fit)), "firm_n.txt")
