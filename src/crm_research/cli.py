@@ -8,7 +8,6 @@ interrupted. Add ``--debug`` to see a traceback instead of the one-line message.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tomllib
 from pathlib import Path
@@ -86,7 +85,7 @@ def _report_settings(args) -> dict:
         raise DataError(f"report: no data folder: pass --data DIR or run `crm-research init --data DIR` to write "
                         f"{PROJECT_FILE} (none found in {Path.cwd()} or above)")
     data = Path(data) if args.data else base / data
-    out = Path(args.out) if args.out else base / conf.get("out_dir", "reports") if proj else Path(args.out or "reports")
+    out = Path(args.out) if args.out else base / conf.get("out_dir", "reports")
     if out.exists() and not out.is_dir():
         raise DataError(f"report: --out {str(out)!r} is a file, not a folder")
     if args.notebooks:

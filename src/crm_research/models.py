@@ -20,7 +20,7 @@ from scipy import stats
 from ._core import lstsq
 from ._core.errors import DataError, StatWarning
 from ._core.results import Result, result
-from ._core.validation import numeric_frame, require_choice, require_frame, require_positive_int
+from ._core.validation import numeric_frame, require_frame
 from ._core.params import Integer, OneOf, Probability, validate_params
 from .spec import parse_model
 

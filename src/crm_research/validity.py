@@ -20,7 +20,7 @@ from . import _cfa
 from ._core.errors import DataError, StatWarning
 from ._core.results import Result, result
 from ._core.params import Integer, OneOf, validate_params
-from ._core.validation import require_choice, require_frame, require_positive_int
+from ._core.validation import require_frame, require_positive_int
 from .reliability import _items, cronbach_alpha
 from .spec import parse_model
 

@@ -34,6 +34,10 @@ class Period:
         y, m = int(self.label[:4]), int(self.label[5:])
         return parse_period(f"{y - 1}-12" if m == 1 else f"{y}-{m - 1:02d}")
 
+    def quarter(self) -> "Period":
+        """The quarter containing this period (itself when it is a quarter)."""
+        return parse_period(f"{self.start.year}Q{(self.start.month - 1) // 3 + 1}")
+
     def year_before(self) -> "Period":
         return parse_period(str(int(self.label[:4]) - 1) + self.label[4:])
 
@@ -63,9 +67,7 @@ def parse_period(text: str) -> Period:
 
 def survey_file(data_dir, period: str) -> Path | None:
     """The survey wave file of the quarter containing ``period`` (survey_<quarter>.csv), if any."""
-    p = parse_period(period)
-    quarter = f"{p.start.year}Q{(p.start.month - 1) // 3 + 1}"
-    path = Path(data_dir) / f"survey_{quarter}.csv"
+    path = Path(data_dir) / f"survey_{parse_period(period).quarter().label}.csv"
     return path if path.exists() else None
 
 

@@ -282,7 +282,7 @@ def load_survey_frame(path, period) -> pd.DataFrame | None:
     """Survey answers loaded into the warehouse whose ``submitted_at`` falls in the quarter
     containing ``period``, or None when there are none."""
     per = period if isinstance(period, Period) else parse_period(period)
-    q = parse_period(f"{per.start.year}Q{(per.start.month - 1) // 3 + 1}")
+    q = per.quarter()
     _check_version_read_only(Path(path))
     con = connect(path, read_only=True)
     try:

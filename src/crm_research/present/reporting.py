@@ -75,7 +75,8 @@ def churn_table(churn, lang: str, *, state: str, as_of: str, customers: pd.DataF
     out.index.name = "customer_id"
     return Table.build(out, title=_t(f"churn_{state}", lang), lang=lang, ns="report",
                        kinds={"days_since_last": "int", "usual_gap_days": "index", "value_at_risk": "money",
-                              "reason": "text"}, values=("customer_type",), note=_t("churn_note", lang))
+                              "reason": "text"}, values=tuple(c for c in ("customer_type",) if c in out.columns),
+                       note=_t("churn_note", lang))
 
 
 def ageing_table(ageing: pd.DataFrame, lang: str) -> Table:

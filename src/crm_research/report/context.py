@@ -61,9 +61,8 @@ class ReportContext:
         return table
 
     def figure(self, fig, name: str):
-        """Save ``fig`` as PNG and SVG with no timestamps or random ids, then close it."""
+        """Save ``fig`` as PNG and SVG with no timestamps or random ids and return it for display."""
         import matplotlib
-        import matplotlib.pyplot as plt
 
         if self.out:
             with matplotlib.rc_context({"svg.hashsalt": "crm_research", "svg.fonttype": "path"}):

@@ -29,6 +29,7 @@ class PeriodData:
         wh = Path(warehouse) if warehouse else self.data_dir / "warehouse.duckdb"
         self.warehouse = wh if wh.exists() else None
         self._tables: dict[str, pd.DataFrame] = {}
+        self._surveys: dict = {}
 
     @property
     def as_of(self) -> str:
@@ -56,16 +57,35 @@ class PeriodData:
         return t[p.contains(t[self._date_col(name)])]
 
     def survey(self, period, instrument):
-        """The survey wave of the quarter containing ``period`` as a checked Survey, or None."""
+        """The survey wave of the quarter containing ``period`` as a checked Survey, or None (read
+        and checked once per quarter and instrument)."""
         from ..survey import Survey, load_survey
 
-        p = parse_period(period)
-        if self.warehouse is not None:
-            frame = load_survey_frame(self.warehouse, p)
-            if frame is not None:
-                return Survey.from_frame(frame, instrument, name=f"warehouse survey {p.label}")
-        f = survey_file(self.data_dir, p.label)
-        return load_survey(f, instrument) if f is not None else None
+        q = parse_period(period).quarter()
+        key = (q.label, str(instrument))
+        if key not in self._surveys:
+            s = None
+            if self.warehouse is not None:
+                frame = load_survey_frame(self.warehouse, q)
+                if frame is not None:
+                    s = Survey.from_frame(frame, instrument, name=f"warehouse survey {q.label}")
+            if s is None:
+                f = survey_file(self.data_dir, q.label)
+                s = load_survey(f, instrument) if f is not None else None
+            self._surveys[key] = s
+        return self._surveys[key]
+
+    def waves(self, instrument) -> dict:
+        """The waves a report compares: ``current``, ``previous`` and ``year_before`` (those that
+        exist; a previous month in the same quarter is the same wave and left out)."""
+        from ..periodic import comparison_periods
+
+        out = {}
+        for key, p in comparison_periods(self.period).items():
+            s = self.survey(p.label, instrument)
+            if s is not None and (key == "current" or p.quarter() != self.period.quarter()):
+                out[key] = s
+        return out
 
     @cached_property
     def customers(self) -> pd.DataFrame | None:

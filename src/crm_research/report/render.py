@@ -6,6 +6,7 @@ papermill is the renderer of record: each executed .ipynb is the record of its r
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import os
@@ -56,7 +57,6 @@ def _execute(nb: Path, target: Path, params: dict, timeout: int, verbose: bool =
 def render_period(period: str, *, data: Path, notebooks: list[Path], out: Path, lang: str = "zh",
                   timeout: int = 600, extra: dict | None = None, parallel: int = 2, verbose: bool = False) -> Path:
     """Render every notebook for one period into ``out/<period>/`` (atomically), ``parallel`` at a time."""
-    import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     out = Path(out).resolve()
@@ -231,20 +231,11 @@ def render_reports(*, period: str | None, all_periods: bool, data: Path, noteboo
             def tqdm(x, **_):
                 return x
         bar = tqdm(total=len(periods), desc="periods", disable=not sys.stderr.isatty())
+        jobs = [(p, kw) for p in periods]
+        parallel = workers > 1 and len(periods) > 1
         try:
-            jobs = [(p, kw) for p in periods]
-            if workers > 1 and len(periods) > 1:
-                with ProcessPoolExecutor(max_workers=workers) as pool:
-                    results = pool.map(_render_one, jobs)
-                    for row in results:
-                        summary.append(row)
-                        _log_row(log, row)
-                        bar.update(1)
-                        if row["status"] != "ok" and not keep_going:
-                            break
-            else:
-                for job in jobs:
-                    row = _render_one(job)
+            with ProcessPoolExecutor(max_workers=workers) if parallel else contextlib.nullcontext() as pool:
+                for row in (pool.map if parallel else map)(_render_one, jobs):
                     summary.append(row)
                     _log_row(log, row)
                     bar.update(1)
