@@ -40,7 +40,7 @@ def test_every_notebook_rendered_with_files(rendered):
         assert (folder / nb.name).exists() and (folder / nb.with_suffix(".html").name).exists()
         html = (folder / nb.with_suffix(".html").name).read_text(encoding="utf-8")
         assert "class='toc'" in html and "<pre" not in html.split("class='toc'")[0]
-        assert f"· {PERIOD}</title>" in html and "<html lang='en'>" in html and "../index.html" in html
+        assert "· 2026 Q1</title>" in html and "<html lang='en'>" in html and "../index.html" in html
     for table in ("reliability", "cfa_fit", "pls_paths", "abc_mix", "kpis", "hierarchical_steps", "csi_trend", "drivers",
                   "churn_at_risk", "churn_lost", "receivables"):
         assert (folder / "tables" / f"{table}.csv").exists() and (folder / "tables" / f"{table}.xlsx").exists()

@@ -34,6 +34,8 @@ def _build_parser() -> argparse.ArgumentParser:
                                        "shipped with the package)")
     r.add_argument("--out", help=f"output folder (default: out_dir of {PROJECT_FILE}, else ./reports)")
     r.add_argument("--lang", default=None, choices=["zh", "en"])
+    r.add_argument("--firm", default=None, help=f"the firm's name on every page (default: firm of {PROJECT_FILE}, "
+                                                 f"else the data folder's name)")
     r.add_argument("--audience", default="internal", choices=["internal", "external"],
                    help="internal: named customers for the firm's staff; external: no names or ids, small groups suppressed")
     r.add_argument("--workers", type=int, default=1)
@@ -49,6 +51,7 @@ def _build_parser() -> argparse.ArgumentParser:
     i.add_argument("--data", required=True, help="folder with the firm's files or its warehouse")
     i.add_argument("--out", default="reports")
     i.add_argument("--lang", default="zh", choices=["zh", "en"])
+    i.add_argument("--firm", default="", help="the firm's name on every report page")
     _add_warehouse_commands(sub)
     return p
 
@@ -94,7 +97,8 @@ def _report_settings(args) -> dict:
         from importlib import resources
 
         notebooks = Path(str(resources.files("crm_research") / "report" / "notebooks"))
-    return {"data": data, "out": out, "notebooks": notebooks, "lang": args.lang or conf.get("lang", "zh")}
+    return {"data": data, "out": out, "notebooks": notebooks, "lang": args.lang or conf.get("lang", "zh"),
+            "firm": args.firm if args.firm is not None else conf.get("firm", "")}
 
 
 def _report(args) -> int:
@@ -108,7 +112,7 @@ def _report(args) -> int:
     summary = render_reports(period=args.period, all_periods=args.all, data=s["data"], notebooks=s["notebooks"],
                              out=s["out"], lang=s["lang"], workers=args.workers, engine=args.engine,
                              spark_master=args.spark_master, audience=args.audience, keep_going=args.keep_going,
-                             log=say, verbose=args.verbose)
+                             log=say, verbose=args.verbose, firm=s["firm"])
     failed = [r for r in summary if r["status"] != "ok"]
     if not args.quiet or failed:
         print(f"{len(summary) - len(failed)} of {len(summary)} periods rendered into {s['out']}"
@@ -123,9 +127,12 @@ def _init(args) -> int:
     data = Path(args.data)
     if not data.is_dir():
         raise DataError(f"init: data folder {str(data)!r} not found")
+    import json
+
+    # JSON string literals are valid TOML basic strings: quotes and backslashes in paths are escaped
     target.write_text(f'# crm_research project: `crm-research report` run anywhere below this folder uses it\n'
-                      f'[report]\ndata_dir = "{data.as_posix()}"\nout_dir = "{Path(args.out).as_posix()}"\n'
-                      f'lang = "{args.lang}"\n', encoding="utf-8")
+                      f'[report]\ndata_dir = {json.dumps(data.as_posix())}\nout_dir = {json.dumps(Path(args.out).as_posix())}\n'
+                      f'lang = "{args.lang}"\nfirm = {json.dumps(args.firm, ensure_ascii=False)}\n', encoding="utf-8")
     print(f"wrote {target}")
     return 0
 

@@ -17,7 +17,8 @@ from ._core.errors import DataError
 from .io.periods import Period, parse_period
 
 __all__ = ["kpis", "wave_comparison", "two_proportion_z", "wave_indices", "comparison_periods", "KPI_SPEC",
-           "value_snapshot", "ValueSnapshot"]
+           "value_snapshot", "ValueSnapshot", "respondent_index", "index_changes", "kpi_trend", "headlines",
+           "HEADLINE_KINDS"]
 
 #: kpi → (service stage, kind of measure, table, column, date column, good direction)
 KPI_SPEC = {
@@ -106,11 +107,127 @@ def wave_indices(waves: dict, *, min_duration: float | None = None) -> tuple[pd.
     cols, fits = {}, {}
     for label, s in waves.items():
         inst = s.instrument
-        kept = s.screen(min_duration=min_duration if min_duration is not None and "duration_sec" in s.responses
-                        else None).kept.index
-        res = pls_path(s.keyed().loc[kept], inst.spec(), scale=(inst.scale_min, inst.scale_max))
+        res = pls_path(_kept_keyed(s, min_duration), inst.spec(), scale=(inst.scale_min, inst.scale_max))
         cols[label], fits[label] = res.index, res
     return pd.DataFrame(cols), fits
+
+
+def _kept_keyed(s, min_duration=None):
+    kept = s.screen(min_duration=min_duration if min_duration is not None and "duration_sec" in s.responses
+                    else None).kept.index
+    return s.keyed().loc[kept]
+
+
+def respondent_index(keyed: pd.DataFrame, fit, scale) -> pd.DataFrame:
+    """Each respondent's 0–100 index of every construct of the PLS model ``fit`` (its
+    unstandardised outer weights rescaled to sum to 1, applied to the respondent's answers); the
+    column means are ``fit.index``. These are what a test of change between waves compares.
+    Respondents with a missing answer to any item of the model are left out, as the PLS fit
+    leaves them out."""
+    lo, hi = map(float, scale)
+    out = {}
+    w = fit.weights
+    keyed = keyed[list(w["item"].unique())].astype(float).dropna()
+    for c in fit.index.index:
+        rows = w[w["construct"] == c]
+        items = list(rows["item"])
+        x = keyed[items]
+        raw = rows["weight"].to_numpy() / x.std(ddof=1).to_numpy()
+        out[c] = 100 * (x.to_numpy() @ (raw / raw.sum()) - lo) / (hi - lo)
+    return pd.DataFrame(out, index=keyed.index)
+
+
+def index_changes(waves: dict, fits: dict, constructs, *, min_duration: float | None = None) -> pd.DataFrame:
+    """The 0–100 indices of ``constructs`` this wave, the previous one and a year before, each
+    change tested by Welch's t test on the respondents' indices (``p_previous``, ``p_year_before``)."""
+    per = {}
+    for key, s in waves.items():
+        inst = s.instrument
+        per[key] = respondent_index(_kept_keyed(s, min_duration), fits[key], (inst.scale_min, inst.scale_max))
+    rows = []
+    for c in constructs:
+        row = {"construct": c}
+        for key in ("current", "previous", "year_before"):
+            row[key] = float(per[key][c].mean()) if key in per else float("nan")
+        for key in ("previous", "year_before"):
+            row[f"p_{key}"] = (float(stats.ttest_ind(per["current"][c], per[key][c], equal_var=False).pvalue)
+                               if key in per and "current" in per else float("nan"))
+        row["n_current"] = int(len(per["current"])) if "current" in per else 0
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("construct")
+
+
+def kpi_trend(shipments: pd.DataFrame, complaints: pd.DataFrame, period, *, first=None) -> pd.DataFrame:
+    """The service KPIs of every period of ``period``'s kind (quarters or months) from the first
+    one with shipments up to ``period``: one row per period, one column per KPI."""
+    per = period if isinstance(period, Period) else parse_period(period)
+    start = pd.to_datetime(shipments["ship_date"], errors="coerce").min() if first is None else pd.Timestamp(first)
+    rows = {}
+    p = per
+    while pd.Timestamp(p.end) > start:
+        row = {}
+        for name, (_, _, table, col, date_col, _) in KPI_SPEC.items():
+            src = shipments if table == "shipments" else complaints
+            v = src.loc[p.contains(src[date_col]), col].dropna().astype(float)
+            row[name] = float(v.mean()) if len(v) else float("nan")
+        rows[p.label] = row
+        p = p.previous()
+    out = pd.DataFrame.from_dict(rows, orient="index").sort_index()
+    out.index.name = "period"
+    return out
+
+
+#: headline figure → kind of measure (how the dashboard and the summary show it)
+HEADLINE_KINDS = {"csi": "index", "loyalty": "index", "on_time_rate": "pct", "damage_rate": "pct",
+                  "complaint_resolution_hours": "hours", "revenue": "money", "a_revenue_share": "pct",
+                  "overdue": "money", "churn_at_risk": "int", "churn_lost": "int"}
+
+
+def headlines(*, indices: pd.DataFrame | None, kpi: pd.DataFrame, snapshot, shipments: pd.DataFrame,
+              invoices: pd.DataFrame, payments: pd.DataFrame, period, engine=None) -> pd.DataFrame:
+    """The figures a manager looks at first, each with its value this period, the previous period
+    and a year before, the p values of the changes where a test exists and the good direction:
+    satisfaction and loyalty indices, on-time and damage rates, complaint resolution time, revenue
+    and the share of it from class-A customers, overdue receivables, customers at risk and lost."""
+    from . import value
+
+    nan = float("nan")
+    rows = {}
+    if indices is not None:
+        for key, c in (("csi", "satisfaction"), ("loyalty", "loyalty_conative")):
+            if c in indices.index:
+                r = indices.loc[c]
+                rows[key] = {k: r[k] for k in ("current", "previous", "year_before", "p_previous", "p_year_before")}
+                rows[key]["good"] = "up"
+    for key in ("on_time_rate", "damage_rate", "complaint_resolution_hours"):
+        r = kpi.loc[key]
+        rows[key] = {k: r[k] for k in ("current", "previous", "year_before", "p_previous", "p_year_before", "good")}
+    pers = comparison_periods(period)
+    rev = {k: float(shipments.loc[p.contains(shipments["ship_date"]), "revenue"].sum()) for k, p in pers.items()}
+    rows["revenue"] = {**rev, "p_previous": nan, "p_year_before": nan, "good": "up"}
+    mix = snapshot.mix
+    a_share = float(mix.loc["A", "amount_share"]) if "A" in mix.index else nan
+    rows["a_revenue_share"] = {"current": a_share, "previous": nan, "year_before": nan, "p_previous": nan,
+                               "p_year_before": nan, "good": ""}
+    overdue = {}
+    for k, p in pers.items():
+        end = pd.Timestamp(p.end)
+        if k == "current":
+            overdue[k] = float(snapshot.ageing["overdue"].sum())
+            continue
+        inv = invoices[pd.to_datetime(invoices["issue_date"], errors="coerce") < end]
+        pay = payments[pd.to_datetime(payments["pay_date"], errors="coerce") < end]
+        overdue[k] = (float(value.receivables_ageing(inv, pay, as_of=(end - pd.Timedelta(days=1)).date().isoformat(),
+                                                     engine=engine)["overdue"].sum()) if len(inv) else nan)
+    rows["overdue"] = {**overdue, "p_previous": nan, "p_year_before": nan, "good": "down"}
+    state = snapshot.churn.customers["state"]
+    for key, st in (("churn_at_risk", "at_risk"), ("churn_lost", "lost")):
+        rows[key] = {"current": int((state == st).sum()), "previous": nan, "year_before": nan,
+                     "p_previous": nan, "p_year_before": nan, "good": "down"}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out["kind"] = [HEADLINE_KINDS[k] for k in out.index]
+    out.index.name = "figure"
+    return out
 
 
 @dataclass(frozen=True, eq=False)

@@ -273,8 +273,31 @@ def _from_dict(model: Mapping, func: str) -> ModelSpec:
                 raise DataError(f"{func}: item {it!r} is listed under both {seen[it]!r} and {name!r}; "
                                 f"for a cross-loading write the model in lavaan syntax")
             seen[it] = name
-        lines.append(f"{name} =~ " + " + ".join(str(i) for i in items))
-    return _from_syntax("\n".join(lines), names_checked=False)
+        lines.append((name, [str(i) for i in items]))
+    # names that are not valid in model syntax ("Logistics cost", "Q1 score") are parsed as
+    # placeholders and put back afterwards: in a dict any name is a name
+    alias: dict[str, str] = {}
+
+    def safe(n: str) -> str:
+        n = str(n)
+        if _NAME.match(n):
+            return n
+        return alias.setdefault(n, f"_v{len(alias)}_")
+
+    text = "\n".join(f"{safe(name)} =~ " + " + ".join(safe(i) for i in items) for name, items in lines)
+    spec = _from_syntax(text, names_checked=False)
+    return _renamed(spec, {v: k for k, v in alias.items()}) if alias else spec
+
+
+def _renamed(spec: "ModelSpec", back: dict) -> "ModelSpec":
+    """``spec`` with every variable name in ``back`` replaced (measurement models only)."""
+    import dataclasses
+
+    r = lambda n: back.get(n, n)  # noqa: E731
+    return dataclasses.replace(
+        spec, measurement={r(k): tuple(r(i) for i in v) for k, v in spec.measurement.items()},
+        observed=tuple(r(n) for n in spec.observed), latent=tuple(r(n) for n in spec.latent),
+        statements=tuple(dataclasses.replace(st, lhs=r(st.lhs), rhs=r(st.rhs)) for st in spec.statements))
 
 
 def _strip_comment(line: str) -> str:

@@ -12,7 +12,7 @@ from .table import Table
 from .text import churn_reason
 
 __all__ = ["abc_mix", "abc_migration", "kpi_table", "churn_table", "ageing_table", "credit_table", "rfm_table",
-           "indices_table", "drivers_table", "paths_table", "wave_changes_table", "screening_table"]
+           "indices_table", "index_changes_table", "drivers_table", "paths_table", "wave_changes_table", "screening_table"]
 
 
 def _t(key: str, lang: str) -> str:
@@ -111,6 +111,16 @@ def indices_table(indices: pd.DataFrame, names: dict, lang: str) -> Table:
     f.index = [names.get(c, c) for c in f.index]
     f.index.name = "construct"
     return Table.build(f, title=_t("indices", lang), lang=lang, ns="report", kinds={c: "index" for c in f.columns})
+
+
+def index_changes_table(changes: pd.DataFrame, names: dict, lang: str) -> Table:
+    """0–100 indices this wave, the previous one and a year before, each change tested."""
+    f = changes[["current", "previous", "year_before", "p_previous", "p_year_before", "n_current"]].copy()
+    f.index = [names.get(c, c) for c in f.index]
+    f.index.name = "construct"
+    return Table.build(f, title=_t("indices", lang), lang=lang, ns="report", stars={"current": "p_previous"},
+                       kinds={"current": "index", "previous": "index", "year_before": "index", "p_previous": "p",
+                              "p_year_before": "p", "n_current": "int"}, note=_t("index_note", lang))
 
 
 def drivers_table(ipma: pd.DataFrame, names: dict, lang: str) -> Table:

@@ -11,13 +11,146 @@ import numpy as np
 
 from .labels import check_lang
 
-__all__ = ["whale_verdict", "churn_reason", "pct", "reliability_verdict", "construct_summary_verdict",
+__all__ = ["drivers_summary", "value_summary", "period_name", "headline_value", "change_text", "change_verdict", "period_summary", "whale_verdict", "churn_reason", "pct", "reliability_verdict", "construct_summary_verdict",
            "funnel_text", "screening_reason"]
 
 
 def pct(x: float, decimals: int = 0) -> str:
     """A fraction as a percentage: 0.903 → '90%' (``decimals`` after the point)."""
     return "—" if x is None or not np.isfinite(x) else f"{100 * x:.{decimals}f}%"
+
+
+def period_name(period, lang: str = "zh") -> str:
+    """'2026Q3' → '2026年第3季度' / '2026 Q3'; '2026-09' → '2026年9月' / 'September 2026'."""
+    import calendar
+
+    check_lang(lang)
+    s = str(period)
+    if "Q" in s:
+        return f"{s[:4]}年第{s[-1]}季度" if lang == "zh" else f"{s[:4]} Q{s[-1]}"
+    y, m = int(s[:4]), int(s[5:7])
+    return f"{y}年{m}月" if lang == "zh" else f"{calendar.month_name[m]} {y}"
+
+
+def _finite(v) -> bool:
+    return v is not None and isinstance(v, (int, float, np.number)) and bool(np.isfinite(v))
+
+
+def headline_value(v, kind: str, lang: str = "zh") -> str:
+    """A headline figure as a reader sees it: pct '90.3%', index '69.6', hours '27.3 小时',
+    money '1,401,177 元' / 'CNY 1,401,177', int '12'."""
+    check_lang(lang)
+    if not _finite(v):
+        return "—"
+    if kind == "pct":
+        return f"{100 * v:.1f}%"
+    if kind == "hours":
+        return f"{v:.1f} 小时" if lang == "zh" else f"{v:.1f} h"
+    if kind == "money":
+        return f"{v:,.0f} 元" if lang == "zh" else f"CNY {v:,.0f}"
+    if kind == "int":
+        return f"{int(v):,}"
+    return f"{v:.1f}"
+
+
+def _delta(cur, other, kind: str, lang: str) -> str:
+    d = cur - other
+    sign = "+" if d >= 0 else "−"
+    if kind == "pct":
+        return f"{sign}{abs(100 * d):.1f} 个百分点" if lang == "zh" else f"{sign}{abs(100 * d):.1f} pp"
+    if kind == "money":
+        return f"{sign}{abs(d / other):.1%}" if other else "—"
+    if kind == "int":
+        return f"{sign}{abs(d):,.0f}"
+    return f"{sign}{abs(d):.1f}"
+
+
+def change_verdict(cur, other, p, good: str) -> str:
+    """'better', 'worse' or 'same' for a change: by the direction that is good and, where a test
+    exists, only when it is significant at 5 %."""
+    if not (_finite(cur) and _finite(other)) or cur == other or good not in ("up", "down"):
+        return "same"
+    if _finite(p) and p >= 0.05:
+        return "same"
+    return "better" if (cur > other) == (good == "up") else "worse"
+
+
+def change_text(cur, other, p, kind: str, good: str, lang: str = "zh") -> str:
+    """'+2.1（p = 0.030，显著改善）' / '+2.1 (p = 0.030, a significant improvement)'; without a test
+    only the change; '—' when there is nothing to compare with."""
+    from .table import format_p
+
+    if not (_finite(cur) and _finite(other)):
+        return "—"
+    out = _delta(cur, other, kind, lang)
+    if not _finite(p):
+        return out
+    verdict = change_verdict(cur, other, p, good)
+    if verdict == "same" and p < 0.05:
+        verdict = "changed"          # significant, but no direction is better
+    pp = format_p(p)
+    pp = f"p {pp}" if pp.startswith("<") else f"p = {pp}"
+    words = {"zh": {"better": "显著改善", "worse": "显著变差", "same": "无显著变化", "changed": "显著变化"},
+             "en": {"better": "a significant improvement", "worse": "significantly worse",
+                    "same": "no significant change", "changed": "a significant change"}}[lang]
+    return f"{out}（{pp}，{words[verdict]}）" if lang == "zh" else f"{out} ({pp}, {words[verdict]})"
+
+
+def period_summary(h, lang: str = "zh") -> str:
+    """The management report's opening paragraph, from :func:`crm_research.periodic.headlines`:
+    every headline figure with its change against the previous period and a year before."""
+    from .labels import label
+
+    check_lang(lang)
+    parts = []
+    for key, r in h.iterrows():
+        if key in ("churn_at_risk", "churn_lost") or not _finite(r["current"]):
+            continue
+        name = label(key, lang, ns="headline")
+        val = headline_value(r["current"], r["kind"], lang)
+        ch = [(w, change_text(r["current"], r[k], r[f"p_{k}"], r["kind"], r["good"], lang))
+              for k, w in (("previous", "较上期" if lang == "zh" else "vs the previous period"),
+                           ("year_before", "较去年同期" if lang == "zh" else "vs a year before"))]
+        ch = [f"{w} {t}" if lang == "zh" else f"{t} {w}" for w, t in ch if t != "—"]
+        sep = "，" if lang == "zh" else ", "
+        parts.append(f"{name} {val}" + (sep + sep.join(ch) if ch else ""))
+    risk = int(h.loc["churn_at_risk", "current"]) if "churn_at_risk" in h.index else 0
+    lost = int(h.loc["churn_lost", "current"]) if "churn_lost" in h.index else 0
+    if lang == "zh":
+        return "；".join(parts) + f"。{risk} 位客户有流失风险，另有 {lost} 位已流失（见流失预警）。"
+    return "; ".join(parts) + (f". {risk} customer{'s' if risk != 1 else ''} at risk of churning and {lost} "
+                               f"already lost (see the churn warnings).")
+
+
+def drivers_summary(index, ipma, names: dict, lang: str = "zh") -> str:
+    """The satisfaction page in two sentences: the 0–100 indices and the drivers to improve first
+    (high importance, below-average performance)."""
+    check_lang(lang)
+    sat = index.get("satisfaction", float("nan"))
+    loy = index.get("loyalty_conative", float("nan"))
+    first = [names.get(c, c) for c in ipma.index[ipma["priority"] == "improve first"]] if "priority" in ipma else []
+    if lang == "zh":
+        out = f"满意度指数 {sat:.1f}，意志忠诚指数 {loy:.1f}（0–100）。"
+        return out + (f"优先改进：{_join(first, lang)}（重要性高于平均、绩效低于平均）。" if first else "没有需要优先改进的驱动因素。")
+    out = f"Satisfaction index {sat:.1f}, conative loyalty index {loy:.1f} (0–100)."
+    return out + (f" Improve first: {_join(first, lang)} (above-average importance, below-average performance)."
+                  if first else " No driver needs to be improved first.")
+
+
+def value_summary(snap, lang: str = "zh") -> str:
+    """The customer-value page in two sentences: the class-A share of revenue, the whale curve,
+    and the customers at risk and lost."""
+    check_lang(lang)
+    mix = snap.mix
+    a_n = int(mix.loc["A", "customers"]) if "A" in mix.index else 0
+    a_share = float(mix.loc["A", "amount_share"]) if "A" in mix.index else float("nan")
+    state = snap.churn.customers["state"]
+    risk, lost = int((state == "at_risk").sum()), int((state == "lost").sum())
+    if lang == "zh":
+        return (f"A 类客户 {a_n} 位，贡献收入的 {pct(a_share, 1)}。" + whale_verdict(snap.whale, lang)
+                + f"{risk} 位客户有流失风险，{lost} 位已流失。")
+    return (f"{a_n} class-A customers bring {pct(a_share, 1)} of revenue. " + whale_verdict(snap.whale, lang)
+            + f" {risk} customer{'s' if risk != 1 else ''} at risk of churning, {lost} already lost.")
 
 
 def whale_verdict(w, lang: str = "zh") -> str:

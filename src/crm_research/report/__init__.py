@@ -4,12 +4,12 @@ from the analysis modules (:mod:`crm_research.periodic` for period-over-period f
 words and formats from :mod:`crm_research.present`.
 """
 
-from .context import ReportContext, check_parameters, sql_engine
+from .context import ReportContext, check_parameters, open_page, sql_engine
 from .data import PeriodData
 from .pages import to_html, write_index
 from .privacy import pseudonymise, suppress_small
 from .render import ReportError, render_period, render_reports
 from .waves import satisfaction_indices
 
-__all__ = ["PeriodData", "ReportContext", "check_parameters", "sql_engine", "to_html", "write_index", "pseudonymise",
+__all__ = ["PeriodData", "ReportContext", "check_parameters", "open_page", "sql_engine", "to_html", "write_index", "pseudonymise",
            "suppress_small", "ReportError", "render_period", "render_reports", "satisfaction_indices"]

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .._core.errors import DataError
 
-__all__ = ["ReportContext", "check_parameters", "sql_engine"]
+__all__ = ["ReportContext", "check_parameters", "sql_engine", "open_page"]
 
 
 def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
@@ -24,6 +24,15 @@ def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _plain(v):
+    """A JSON value: numpy scalars to Python, NaN to None."""
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        return float(v) if np.isfinite(v) else None
+    return v
+
+
 class ReportContext:
     """Where a notebook writes its tables, figures and headline figures.
 
@@ -31,9 +40,16 @@ class ReportContext:
     are only displayed.
     """
 
-    def __init__(self, out_dir: str = "", lang: str = "zh"):
+    def __init__(self, out_dir: str = "", lang: str = "zh", *, period: str = "", firm: str = "", page: str = "",
+                 audience: str = "internal"):
         self.out = Path(out_dir) if out_dir else None
         self.lang = lang
+        self.period = period
+        self.firm = firm
+        self.page = page
+        self.audience = audience
+        self.data = None      # the period's PeriodData (set by open_page)
+        self.engine = None    # the SQL engine for the value functions (set by open_page)
         if self.out:
             (self.out / "tables").mkdir(parents=True, exist_ok=True)
             (self.out / "figures").mkdir(parents=True, exist_ok=True)
@@ -58,31 +74,118 @@ class ReportContext:
         if self.out:
             to_csv(_rounded(table.frame), self.out / "tables" / f"{name}.csv", index=table.index)
             to_xlsx([table], self.out / "tables" / f"{name}.xlsx")
+            self._record("contents.json", lambda d: d.setdefault("tables", {}).__setitem__(name, table.title))
         return table
 
     def figure(self, fig, name: str):
-        """Save ``fig`` as PNG and SVG with no timestamps or random ids and return it for display."""
+        """Save ``fig`` as PNG and SVG (no timestamps or random ids) and show the PNG on the page:
+        every figure saved is also shown, once."""
+        import io
+
         import matplotlib
+        import matplotlib.pyplot as plt
+        from IPython.display import display
 
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=120, bbox_inches="tight", metadata={"Software": None})
+        png = buf.getvalue()
         if self.out:
+            (self.out / "figures" / f"{name}.png").write_bytes(png)
             with matplotlib.rc_context({"svg.hashsalt": "crm_research", "svg.fonttype": "path"}):
-                fig.savefig(self.out / "figures" / f"{name}.png", dpi=120, bbox_inches="tight",
-                            metadata={"Software": None})
                 fig.savefig(self.out / "figures" / f"{name}.svg", bbox_inches="tight", metadata={"Date": None})
-        return fig
+        sup = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) is not None else ""
+        title = sup or next((t for ax in fig.axes for t in (ax.get_title("left"), ax.get_title()) if t), name)
+        self._record("contents.json", lambda d: d.setdefault("figures", {}).__setitem__(name, title))
+        plt.close(fig)
+        import base64
+        import html
 
-    def headline(self, key: str, value, label: str = ""):
-        """Record a headline figure for reports/index.html."""
-        if self.out:
-            import fcntl
+        b64 = base64.b64encode(png).decode("ascii")
+        display({"text/html": f"<figure class='chart'><img src='data:image/png;base64,{b64}' "
+                              f"alt='{html.escape(title, quote=True)}'></figure>",
+                 "image/png": b64}, raw=True, metadata={"image/png": {"alt": title}})
 
-            path = self.out / "headline.json"
-            with open(self.out / ".headline.lock", "w") as lock:   # notebooks of a period run in parallel
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-                data[key] = {"value": value, "label": label or key}
-                path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    def title(self, summary: str = "") -> None:
+        """The page's title block (its name, then firm, period, date generated and language),
+        followed by ``summary``: the page's findings in words."""
+        import html
+
+        from IPython.display import HTML, display
+
+        from .pages import title_block
+
+        block = title_block(self.page, lang=self.lang, firm=self.firm, period=self.period)
+        if summary:
+            block += f"<p class='summary'>{html.escape(summary)}</p>"
+        display(HTML(block))
+
+    def headlines(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Record every row of :func:`crm_research.periodic.headlines` for the dashboard."""
+        from ..present.labels import label
+
+        for key, r in frame.iterrows():
+            cur = int(r["current"]) if r["kind"] == "int" and np.isfinite(r["current"]) else r["current"]
+            self.headline(key, cur, label(key, self.lang, ns="headline"), kind=r["kind"],
+                          previous=r["previous"], year_before=r["year_before"], p_previous=r["p_previous"],
+                          p_year_before=r["p_year_before"], good=r["good"])
+        return frame
+
+    def section(self, key: str) -> None:
+        """A section heading (``key`` in the report catalogue), in the page's language."""
+        import html
+
+        from IPython.display import HTML, display
+
+        from ..present.labels import label
+
+        display(HTML(f"<h2 id='sec-{html.escape(key)}'>{html.escape(label(key, self.lang, ns='section'))}</h2>"))
+
+    def say(self, text: str) -> None:
+        """A paragraph of text (a summary or an interpretation)."""
+        import html
+
+        from IPython.display import HTML, display
+
+        if text:
+            display(HTML(f"<p class='say'>{html.escape(text)}</p>"))
+
+    def headline(self, key: str, value, label: str = "", **detail):
+        """Record a headline figure for reports/index.html: its ``value``, ``label`` and, where
+        known, ``kind`` (pct, index, hours, money, int), ``previous``, ``year_before``,
+        ``p_previous``, ``p_year_before`` and ``good`` ("up" or "down")."""
+        entry = {"value": _plain(value), "label": label or key, **{k: _plain(v) for k, v in detail.items()}}
+        self._record("headline.json", lambda data: data.__setitem__(key, entry))
         return value
+
+    def _record(self, name: str, change) -> None:
+        """Apply ``change`` to the JSON file ``name`` of the period folder (notebooks of a period run
+        in parallel: one at a time under a lock)."""
+        if not self.out:
+            return
+        import fcntl
+
+        path = self.out / name
+        with open(self.out / ".headline.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+            change(data)
+            path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def open_page(page: str, *, data_dir: str, period: str, lang: str, out_dir: str = "", audience: str = "internal",
+              firm: str = "", engine: str = "duckdb", spark_master: str = "") -> ReportContext:
+    """What every report notebook does first: check its parameters, then return its
+    :class:`ReportContext` with the period's data (``ctx.data``) and SQL engine (``ctx.engine``).
+    ``firm`` defaults to the name of the data folder."""
+    from ..io.periods import parse_period
+    from .data import PeriodData
+
+    check_parameters(data_dir=data_dir, period=period, lang=lang, audience=audience)
+    ctx = ReportContext(out_dir, lang, period=parse_period(period).label, page=page, audience=audience,
+                        firm=firm or Path(data_dir).resolve().name)
+    ctx.data = PeriodData(data_dir, period)
+    ctx.engine = sql_engine(engine, spark_master)
+    return ctx
 
 
 def check_parameters(*, data_dir: str, period: str, lang: str, audience: str = "internal") -> None:

@@ -87,6 +87,20 @@ class PeriodData:
                 out[key] = s
         return out
 
+    def quarters(self) -> list[str]:
+        """Every quarter from the first shipment up to this period's quarter, oldest first."""
+        first = pd.to_datetime(self.table("shipments")["ship_date"], errors="coerce").min()
+        q, out = self.period.quarter(), []
+        while pd.Timestamp(q.end) > first:
+            out.append(q.label)
+            q = q.previous()
+        return out[::-1]
+
+    def survey_history(self, instrument) -> dict:
+        """Every survey wave up to this period's quarter (quarter label → Survey), oldest first."""
+        waves = {q: self.survey(q, instrument) for q in self.quarters()}
+        return {q: s for q, s in waves.items() if s is not None}
+
     @cached_property
     def customers(self) -> pd.DataFrame | None:
         try:

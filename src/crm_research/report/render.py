@@ -20,7 +20,7 @@ from pathlib import Path
 from .._core.errors import DataError
 from ..io.periods import discover_periods, parse_period
 from ..io.warehouse import sha256_file
-from .pages import to_html, write_index
+from .pages import record_runs, to_html, write_index
 
 __all__ = ["ReportError", "render_period", "render_reports"]
 
@@ -49,7 +49,7 @@ def _execute(nb: Path, target: Path, params: dict, timeout: int, verbose: bool =
 
     # the kernel's own log (transport warnings) at error level unless --verbose; cell output is
     # recorded in the executed notebook either way
-    extra = {} if verbose else {"extra_arguments": ["--IPKernelApp.log_level=ERROR"]}
+    extra = {} if verbose else {"extra_arguments": ["--IPKernelApp.log_level=CRITICAL"]}
     pm.execute_notebook(str(nb), str(target), parameters=params, kernel_name="python3", progress_bar=False,
                         execution_timeout=timeout, start_timeout=120, **extra)
 
@@ -203,7 +203,7 @@ def _render_one(args):
 def render_reports(*, period: str | None, all_periods: bool, data: Path, notebooks: Path, out: Path,
                    lang: str = "zh", workers: int = 1, timeout: int = 600, engine: str = "duckdb",
                    spark_master: str = "", audience: str = "internal", keep_going: bool = False,
-                   log=None, verbose: bool = False) -> list[dict]:
+                   log=None, verbose: bool = False, firm: str = "") -> list[dict]:
     """Render the top-level notebooks of ``notebooks`` for one period or all of them.
 
     Returns one summary row per period (``period``, ``status``, ``seconds``, ``output``, ``error``).
@@ -219,7 +219,8 @@ def render_reports(*, period: str | None, all_periods: bool, data: Path, noteboo
         raise DataError(f"report: --engine {engine!r} is not one of ['duckdb', 'spark']")
     periods = discover_periods(data) if all_periods else [parse_period(period).label]
     kw = {"data": Path(data), "notebooks": nbs, "out": Path(out), "lang": lang, "timeout": timeout,
-          "extra": {"engine": engine, "spark_master": spark_master, "audience": audience}, "verbose": verbose}
+          "extra": {"engine": engine, "spark_master": spark_master, "audience": audience,
+                    "firm": firm or Path(data).resolve().name}, "verbose": verbose}
     summary = []
     with OutputLock(Path(out)):
         stale = clean_stale(Path(out))
@@ -243,7 +244,8 @@ def render_reports(*, period: str | None, all_periods: bool, data: Path, noteboo
                         break
         finally:
             bar.close()
-            write_index(Path(out))
+            record_runs(Path(out), summary)
+            write_index(Path(out), lang=lang, firm=kw["extra"]["firm"])
     failed = [r for r in summary if r["status"] != "ok"]
     if failed and not keep_going:
         raise ReportError(failed[0]["error"])

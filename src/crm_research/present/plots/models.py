@@ -19,15 +19,17 @@ def ipma_chart(ipma, *, target: str, lang: str = "zh", names: dict | None = None
     with matplotlib.rc_context(use_cjk_font()):
         fig, ax = plt.subplots(figsize=(6.5, 4.5))
         ax.scatter(ipma["importance"], ipma["performance"], s=60, color="#1f4e79")
-        for c, row in ipma.iterrows():
-            ax.annotate(names.get(c, c), (row["importance"], row["performance"]), textcoords="offset points",
-                        xytext=(5, 4), fontsize=9)
+        ax.margins(0.18)
         ax.axvline(ipma["importance"].mean(), ls=":", color="grey")
         ax.axhline(ipma["performance"].mean(), ls=":", color="grey")
         ax.set_xlabel(label("chart_importance", lang))
         ax.set_ylabel(label("chart_performance", lang))
         ax.set_title(label("chart_ipma", lang) + f" — {names.get(target, target)}")
         fig.tight_layout()
+        from .report import place_labels
+
+        place_labels(ax, ipma["importance"].to_numpy(float), ipma["performance"].to_numpy(float),
+                     [names.get(c, c) for c in ipma.index])
     return fig
 
 

@@ -52,7 +52,6 @@ def whale_chart(whale, *, lang: str = "zh"):
         ax.axvline(20, ls=":", color="grey", lw=1)
         ax.set_xlabel(label("chart_cum_customers", lang))
         ax.set_ylabel(label("chart_cum_profit", lang))
-        ax.set_title(label("chart_whale", lang) + "\n" + whale.interpret(lang),
-                     fontsize=9, loc="left", wrap=True)
+        ax.set_title(label("chart_whale", lang), fontsize=11, loc="left")
         fig.tight_layout()
     return fig
