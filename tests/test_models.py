@@ -139,3 +139,80 @@ def test_bad_measurement(mobi):
         pls_path(mobi, {**mm, "Image": ["IMAG1", "IMAG9"]}, sm)
     with pytest.raises(DataError, match=r"indicators with no variance: \['CUSCO'\]"):
         pls_path(mobi.assign(CUSCO=5), mm, sm)
+
+
+# --- the PLS-SEM assessment SmartPLS reports, against the seminr port (reference/models/make_pls_assessment.py) ---
+
+
+def _seminr(name):
+    return pd.read_csv(REF / f"seminr_{name}.csv", index_col=0)
+
+
+def _path_errors(paths, ref):
+    return [abs(r["estimate"] - ref.loc[r["from"], r["to"]]) for _, r in paths.iterrows()]
+
+
+def test_reliability_matches_seminr(fit):
+    ref = _seminr("reliability").rename(columns={"rhoA": "rho_a", "rhoC": "rho_c", "AVE": "ave"})
+    got = fit.reliability
+    assert list(got.columns) == ["alpha", "rho_a", "rho_c", "ave"]
+    assert_allclose(got.to_numpy(), ref.loc[got.index, got.columns].to_numpy(), rtol=0, atol=1e-8)
+
+
+def test_htmt_cross_loadings_and_outer_vif_match_seminr(fit):
+    ref = _seminr("htmt")               # seminr fills one triangle only
+    got = fit.htmt.loc[ref.index, ref.columns].to_numpy()
+    have = ~np.isnan(ref.to_numpy())
+    assert have.sum() == 21
+    assert_allclose(got[have], ref.to_numpy()[have], rtol=0, atol=1e-10)
+    assert_allclose(fit.htmt.to_numpy(), fit.htmt.to_numpy().T, equal_nan=True)
+    cl = _seminr("cross_loadings")
+    assert_allclose(fit.cross_loadings.to_numpy(), cl.loc[fit.cross_loadings.index, fit.cross_loadings.columns],
+                    rtol=0, atol=1e-8)
+    ov = _seminr("item_vif").iloc[:, 0]
+    assert_allclose(fit.outer_vif.to_numpy(), ov.loc[fit.outer_vif.index].to_numpy(), rtol=0, atol=1e-9)
+
+
+def test_f2_and_inner_vif_match_seminr(fit):
+    fs = _seminr("f_square")
+    assert len(fit.f2) == len(fit.paths)
+    assert max(abs(r["f2"] - fs.loc[r["from"], r["to"]]) for _, r in fit.f2.iterrows()) < 1e-8
+    ref = pd.read_csv(REF / "seminr_inner_vif.csv").set_index(["from", "to"])["vif"]
+    got = fit.vif.set_index(["from", "to"])["vif"]
+    ref = ref.loc[got.index]
+    assert_allclose(got[ref.notna()], ref[ref.notna()], rtol=0, atol=1e-8)
+    assert (got[ref.isna()] == 1).all()       # a single predictor: VIF 1 (seminr leaves it blank)
+
+
+def test_mean_replacement_is_the_default_and_matches_seminr(mobi):
+    holes = pd.read_csv(REF / "mobi_missing.csv")
+    m, s = ecsi_model()
+    items = [i for cols in m.values() for i in cols]
+    got = pls_path(holes, m, s)
+    assert got.n_replaced == int(holes[items].isna().sum().sum()) > 0
+    assert got.n_used == len(holes)
+    assert max(_path_errors(got.paths, _seminr("missing_path_coef"))) < 1e-8
+    lo = _seminr("missing_outer_loadings")
+    assert max(abs(r["loading"] - lo.loc[r["item"], r["construct"]]) for _, r in got.loadings.iterrows()) < 1e-8
+    lw = pls_path(holes, m, s, missing="listwise")
+    assert lw.n_replaced == 0 and lw.n_used == int(holes[items].notna().all(axis=1).sum()) < len(holes)
+
+
+def test_mode_b_matches_seminr(mobi):
+    m, s = ecsi_model()
+    got = pls_path(mobi, m, s, modes={"Quality": "B", "Image": "B"})
+    assert got.modes["Quality"] == "B" and got.modes["Value"] == "A"
+    assert max(_path_errors(got.paths, _seminr("modeB_path_coef"))) < 1e-8
+    ow = _seminr("modeB_outer_weights")
+    assert max(abs(r["weight"] - ow.loc[r["item"], r["construct"]]) for _, r in got.weights.iterrows()) < 1e-7
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"missing": "drop"}, r"pls_path: missing='drop' is not one of \['mean', 'listwise'\]"),
+    ({"modes": {"Imag": "B"}}, r"pls_path: modes names unknown constructs \['Imag'\]"),
+    ({"modes": {"Image": "C"}}, r"pls_path: modes must map a construct to 'A' \(reflective\) or 'B'"),
+])
+def test_pls_bad_missing_and_modes(mobi, kwargs, message):
+    m, s = ecsi_model()
+    with pytest.raises(DataError, match=message):
+        pls_path(mobi, m, s, **kwargs)

@@ -178,3 +178,76 @@ def test_high_vif_warns(d):
     near = d.assign(q2=d["quality"] + np.random.default_rng(0).normal(scale=0.05, size=len(d)))
     with pytest.warns(StatWarning, match=r"VIF above 10 for quality"):
         r.ols(near, "loyalty", ["quality", "q2"])
+
+
+# --- binary logistic regression and LMG relative importance (tests/reference/regression/make_logistic.R) ---
+
+CHURN_X = ["tenure", "complaints", "price_index", "type"]
+
+
+@pytest.fixture(scope="module")
+def churn():
+    return pd.read_csv(REF / "churn.csv")
+
+
+@pytest.fixture(scope="module")
+def logit(churn):
+    return r.logistic(churn, "churned", CHURN_X, categorical={"type": "manufacturer"})
+
+
+def test_logistic_coefficients_and_wald_or_ci_match_glm(logit):
+    ref = pd.read_csv(REF / "logistic_coefs.csv").set_index("term")
+    got = logit.coefficients
+    assert list(got.index) == list(ref.index)
+    for c in ["b", "se", "z", "p", "odds_ratio", "or_ci_low", "or_ci_high"]:
+        assert_allclose(got[c], ref[c], rtol=1e-8, atol=0, err_msg=c)
+
+
+def test_logistic_fit_measures_and_classification_match_r(logit):
+    ref = pd.read_csv(REF / "logistic_fit.csv").set_index("measure")["value"]
+    for key in ["loglik", "aic", "bic", "mcfadden_r2", "nagelkerke_r2", "hosmer_lemeshow_chi2", "hosmer_lemeshow_p"]:
+        assert_allclose(logit.fit[key], ref[key], rtol=1e-8, atol=1e-12, err_msg=key)
+    assert logit.fit["n"] == ref["n"] == logit.n and logit.n_dropped == 2 and logit.converged
+    t = logit.classification
+    assert [t.loc[0, 0], t.loc[0, 1], t.loc[1, 0], t.loc[1, 1]] == ref[["n00", "n01", "n10", "n11"]].tolist()
+    assert_allclose(logit.pct_correct, 100 * (ref["n00"] + ref["n11"]) / ref["n"], rtol=1e-12)
+    assert_allclose(t.loc[1, "pct_correct"], 100 * ref["n11"] / (ref["n10"] + ref["n11"]), rtol=1e-12)
+
+
+def test_logistic_is_invariant_to_row_and_column_order(churn, logit):
+    shuffled = churn.sample(frac=1, random_state=1)[list(reversed(churn.columns))]
+    again = r.logistic(shuffled, "churned", CHURN_X, categorical={"type": "manufacturer"})
+    assert_allclose(again.coefficients.to_numpy(), logit.coefficients.to_numpy(), rtol=1e-9)
+    assert_allclose(again.fit["hosmer_lemeshow_chi2"], logit.fit["hosmer_lemeshow_chi2"], rtol=1e-9)
+
+
+def test_logistic_bad_input_messages(churn):
+    with pytest.raises(DataError, match=r"logistic: outcome 'complaints' must be coded 0/1.*found the values"):
+        r.logistic(churn, "complaints", ["tenure"])
+    with pytest.raises(DataError, match=r"logistic: variables not found in data: \['tenur'\]"):
+        r.logistic(churn, "churned", ["tenur"])
+    with pytest.raises(DataError, match=r"logistic: ci=1.5 is not a number between 0 and 1"):
+        r.logistic(churn, "churned", ["tenure"], ci=1.5)
+
+
+def test_logistic_separation_warns():
+    d = pd.DataFrame({"y": [0, 0, 0, 0, 1, 1, 1, 1], "x": [1, 2, 3, 4, 5, 6, 7, 8]})
+    with pytest.warns(StatWarning, match="separation"):
+        r.logistic(d, "y", ["x"])
+
+
+def test_relative_importance_matches_lmg_over_all_orderings(d):
+    ref = pd.read_csv(REF / "lmg.csv").set_index("predictor")
+    x = ["quality", "value", "switching", "satisfaction"]
+    got = r.relative_importance(d, "loyalty", x)
+    assert_allclose(got["lmg"], ref.loc[got.index, "lmg"], rtol=1e-10, atol=0)
+    assert_allclose(got["lmg"].sum(), ref["r2"].iloc[0], rtol=1e-10)
+    assert_allclose(got["share"].sum(), 1, rtol=1e-12)
+    assert got["rank"].tolist() == ref.loc[got.index, "lmg"].rank(ascending=False).astype(int).tolist()
+    again = r.relative_importance(d.sample(frac=1, random_state=2), "loyalty", list(reversed(x)))
+    assert_allclose(again.loc[got.index, "lmg"], got["lmg"], rtol=1e-10)
+
+
+def test_relative_importance_bad_input(d):
+    with pytest.raises(DataError, match=r"relative_importance: x must list 2 to 15 predictors.*got 1"):
+        r.relative_importance(d, "loyalty", ["quality"])

@@ -137,3 +137,54 @@ def test_bad_parameters():
         cronbach_alpha(x, ci=95)
     with pytest.raises(DataError, match=r"items must be a pandas DataFrame, got ndarray"):
         cronbach_alpha(x.to_numpy())
+
+
+# --- edge cases the peers' test suites found (issue #16; tests/reference/reliability/make_edge_cases.R) ---
+
+
+def _edge(name):
+    return pd.read_csv(REF / f"{name}.csv"), pd.read_csv(REF / "edge_cases.csv").set_index("set").loc[name]
+
+
+def test_alpha_with_fewer_respondents_than_items_matches_psych_and_lambda6_is_nan():
+    d, ref = _edge("few_respondents")
+    assert len(d) < d.shape[1]
+    with pytest.warns(StatWarning, match="singular.*4 respondents, 6 items"):
+        a = cronbach_alpha(d)
+    assert_allclose([a.alpha, a.std_alpha, a.average_r], ref[["raw_alpha", "std_alpha", "average_r"]].astype(float),
+                    rtol=0, atol=1e-9)
+    assert np.isnan(a.lambda6)
+    with pytest.warns(StatWarning, match="singular"):
+        assert np.isnan(guttman_lambda6(d))
+
+
+def test_item_analysis_with_fewer_respondents_than_items_matches_psych():
+    d, _ = _edge("few_respondents")
+    ref = pd.read_csv(REF / "few_respondents_items.csv").set_index("item")
+    with pytest.warns(StatWarning, match="singular"):
+        got = item_analysis(d)
+    for ours, theirs in {"alpha_if_deleted": "alpha_drop", "std_alpha_if_deleted": "std_alpha_drop",
+                         "corrected_item_total_r": "r_drop"}.items():
+        assert_allclose(got[ours].to_numpy(float), ref.loc[got.index, theirs].to_numpy(float), rtol=0, atol=1e-9)
+    assert got["r_cor"].isna().all()          # needs SMCs, undefined here
+
+
+def test_pairwise_lambda6_on_indefinite_matrix_matches_psych_and_stays_at_most_one():
+    d, ref = _edge("pairwise_sparse")
+    assert ref["min_eigen_R"] < 0             # the pairwise correlation matrix really is indefinite
+    a = cronbach_alpha(d, missing="pairwise")
+    assert_allclose([a.alpha, a.std_alpha, a.lambda6], ref[["raw_alpha", "std_alpha", "G6"]].astype(float),
+                    rtol=0, atol=1e-9)
+    assert guttman_lambda6(d, missing="pairwise") <= 1
+
+
+def test_reliability_table_single_item_construct_is_not_applicable():
+    d = _data("bfi_N").assign(sat=_data("bfi_C")["C1"])
+    res = reliability_table(d, {"N": SETS["bfi_N"][0], "Sat": ["sat"]})
+    t = res.constructs
+    assert not t.loc["Sat", "applicable"] and t.loc["N", "applicable"]
+    assert t.loc["Sat", "k"] == 1 and t.loc["Sat", "n"] == d["sat"].notna().sum()
+    assert t.loc["Sat", ["alpha", "std_alpha", "omega", "lambda6"]].isna().all()
+    assert_allclose(t.loc["N", "alpha"], cronbach_alpha(d[SETS["bfi_N"][0]]).alpha, rtol=1e-12)
+    assert "single-item" in res.interpret("en") and "Sat" in res.interpret("en")
+    assert "单题项" in res.table("zh").note and "Sat" in res.table("en").note

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -173,3 +174,59 @@ def test_constant_item_and_too_few_items(hs):
         v.bartlett(hs[["x1", "x2"]].assign(k=3.0))
     with pytest.raises(DataError, match=r"needs at least 3 items"):
         v.efa(hs[["x1", "x2"]])
+
+
+# --- SPSS's principal components and "Total variance explained" (tests/reference/validity/make_efa_spss.R) ---
+
+
+@pytest.mark.parametrize("rotation", [None, "varimax", "promax", "oblimin"])
+@pytest.mark.parametrize("method", ["principal", "minres"])
+def test_efa_loadings_signs_order_and_variance_table_match_psych(bfi, rotation, method):
+    rot = rotation or "none"
+    ref = pd.read_csv(REF / "efa_spss_loadings.csv").query("rotation == @rot and method == @method").set_index("item")
+    e = v.efa(bfi, 5, rotation=rotation, method=method)
+    tol = 1e-9 if method == "principal" else 1e-5          # minres: two optimisers
+    # no permutation or sign matching: factor order and signs are psych's
+    assert_allclose(e.loadings.to_numpy(), ref.loc[e.loadings.index, [f"F{i}" for i in range(1, 6)]].to_numpy(float),
+                    rtol=0, atol=tol)
+    assert_allclose(e.communalities.to_numpy(), ref.loc[e.loadings.index, "communality"].to_numpy(float),
+                    rtol=0, atol=tol)
+    vt = pd.read_csv(REF / "efa_spss_variance.csv").query("rotation == @rot and method == @method")
+    vt = vt.set_index("component").drop(columns=["rotation", "method"])
+    assert list(e.variance_table.columns) == list(vt.columns)
+    assert (e.variance_table.isna().to_numpy() == vt.isna().to_numpy()).all()
+    assert_allclose(e.variance_table.to_numpy(float), vt.to_numpy(float), rtol=0, atol=100 * tol, equal_nan=True)
+
+
+def test_efa_principal_variance_table_is_consistent(bfi):
+    e = v.efa(bfi, 4, rotation="varimax", method="principal")
+    t = e.variance_table
+    assert_allclose(t["initial_total"].sum(), bfi.shape[1], rtol=1e-12)     # eigenvalues of R add to p
+    assert_allclose(t["initial_cum_pct"].iloc[-1], 100, rtol=1e-12)
+    # an orthogonal rotation redistributes, but keeps, the extracted variance
+    assert_allclose(t["rotation_total"].sum(), t["extraction_total"].sum(), rtol=1e-10)
+    assert t["extraction_total"].iloc[4:].isna().all()
+    assert_allclose(e.factor_correlations.to_numpy(), np.eye(4), atol=0)
+
+
+def test_efa_heywood_case_warns_and_matches_psych():
+    d = pd.read_csv(REF / "heywood.csv")
+    ref = dict(line.split() for line in (REF / "heywood.txt").read_text().splitlines())
+    with pytest.warns(StatWarning, match=r"Heywood case .*\['h1'\]"):
+        e = v.efa(d, 1, method="minres")
+    assert e.communalities.idxmax() == ref["item"]
+    assert e.communalities.max() > 1
+    assert_allclose(e.communalities.max(), float(ref["max_communality"]), atol=2e-3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StatWarning)
+        v.efa(d, 1, method="principal")          # components have no Heywood cases
+
+
+def test_parallel_analysis_uses_95th_percentile_by_default(bfi):
+    ref = dict(line.split() for line in (REF / "parallel_bfi_q95.txt").read_text().splitlines())
+    k, table = v.parallel_analysis(bfi)
+    assert k == int(ref["nfact"])
+    _, mean_table = v.parallel_analysis(bfi, quantile=None)
+    assert (table["simulated"] > mean_table["simulated"]).all()
+    k95, t95 = v.parallel_analysis(bfi, quantile=0.95)
+    assert k95 == k and t95.equals(table)

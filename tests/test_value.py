@@ -306,3 +306,18 @@ def test_gamma_gamma_usable_where_lifetimes_fails():
 def test_empty_table_is_named():
     with pytest.raises(DataError, match=r"abc: the table has no rows"):
         v.abc(pd.DataFrame({"c": [], "x": []}), customer="c", amount="x")
+
+
+def test_bgnbd_conditional_expectations_match_log_space_series_in_r():
+    """P(alive) and E[Y(t) | x, t_x, T] at the CDNOW estimates, frequent buyers included (no
+    overflow); R sums the hypergeometric series in log space (tests/reference/value)."""
+    ref = pd.read_csv(ROOT / "tests" / "reference" / "value" / "bgnbd_conditional.csv")
+    b = v.BGNBDResult(0.243, 4.414, 0.793, 2.426, float("nan"), 0, (np.nan,) * 4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")            # no overflow or invalid-value warnings either
+        p = b.p_alive(ref["x"], ref["t_x"], ref["T"])
+        e = b.expected_purchases(ref["t"], ref["x"], ref["t_x"], ref["T"])
+    assert_allclose(p, ref["p_alive"], rtol=1e-10, atol=0)
+    assert_allclose(e, ref["expected"], rtol=1e-8, atol=0)
+    # FHL (2005a, p. 280): a customer with x = 2, t_x = 30.43, T = 38.86 buys 1.226 times in the next 39 weeks
+    assert round(float(e[0]), 3) == 1.226

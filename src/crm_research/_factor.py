@@ -9,8 +9,14 @@ __all__ = ["ml_one_factor", "smc"]
 
 
 def smc(r: np.ndarray) -> np.ndarray:
-    """Squared multiple correlations 1 − 1/diag(R⁻¹)."""
-    return 1.0 - 1.0 / np.diag(np.linalg.inv(r))
+    """Squared multiple correlations 1 − 1/diag(R⁻¹), clipped to [0, 1] as ``psych::smc`` does
+    (an indefinite pairwise correlation matrix gives values outside that range).
+
+    Raises ``numpy.linalg.LinAlgError`` when R is singular (callers decide what that means).
+    """
+    if np.linalg.matrix_rank(r) < r.shape[0]:
+        raise np.linalg.LinAlgError("singular correlation matrix")
+    return np.clip(1.0 - 1.0 / np.diag(np.linalg.inv(r)), 0.0, 1.0)
 
 
 def ml_one_factor(r: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:

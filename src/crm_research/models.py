@@ -54,7 +54,7 @@ def logistics_model(instrument="logistics_csl"):
     return {c: list(items) for c, items in spec.measurement.items()}, list(spec.paths)
 
 
-def _parse(data, measurement, structural, func):
+def _parse(data, measurement, structural, func, missing="listwise"):
     """Measurement from the one model parser (:func:`crm_research.spec.parse_model`: a dict
     construct → items, lavaan syntax or a ModelSpec); structural paths as (source, target) pairs
     or, when ``structural`` is None, the ``~`` paths of the model syntax."""
@@ -68,9 +68,9 @@ def _parse(data, measurement, structural, func):
     names = list(measurement)
     items = [i for cols in measurement.values() for i in cols]
     for c, cols in measurement.items():
-        missing = [i for i in cols if i not in frame.columns]
-        if missing:
-            raise DataError(f"{func}: construct {c!r}: items not found in data: {missing}")
+        absent = [i for i in cols if i not in frame.columns]
+        if absent:
+            raise DataError(f"{func}: construct {c!r}: items not found in data: {absent}")
     edges = []
     for pair in structural:
         try:
@@ -100,8 +100,18 @@ def _parse(data, measurement, structural, func):
     if len(order) < m:
         raise DataError(f"{func}: the structural model has a cycle among {[names[j] for j in range(m) if j not in order]}")
     x = numeric_frame(frame, items, func)
-    complete = x.notna().all(axis=1)
-    x = x[complete]
+    empty = [c for c in items if x[c].isna().all()]
+    if empty:
+        raise DataError(f"{func}: indicators with no answers at all: {empty}; drop them from the model")
+    holes = x.isna()
+    replaced = 0
+    if missing == "mean":      # SmartPLS's and seminr's default: each missing answer → its item's mean
+        replaced = int(holes.to_numpy().sum())
+        x = x.fillna(x.mean())
+        complete = pd.Series(True, index=x.index)
+    else:
+        complete = ~holes.any(axis=1)
+        x = x[complete]
     if len(x) < 10:
         raise DataError(f"{func}: needs at least 10 complete cases, found {len(x)}")
     const = [c for c in items if x[c].nunique() < 2]
@@ -113,7 +123,7 @@ def _parse(data, measurement, structural, func):
         k = len(measurement[c])
         block[pos: pos + k, j] = 1
         pos += k
-    return x, items, names, block, adj, int((~complete).sum())
+    return x, items, names, block, adj, int((~complete).sum()), replaced
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,8 +142,12 @@ def _regress(y, x):
     return lstsq.solve(x, y)
 
 
-def _pls_batch(xs, block, adj, scheme, tol=1e-7, max_iter=300):
-    """xs: standardised indicators (B, n, p). Returns weights (B, p), scores (B, n, m), iterations."""
+def _pls_batch(xs, block, adj, scheme, tol=1e-7, max_iter=300, mode_b=()):
+    """xs: standardised indicators (B, n, p). Returns weights (B, p), scores (B, n, m), iterations.
+
+    Outer weights of mode A blocks are the covariances of the items with the inner proxy; those of
+    the constructs in ``mode_b`` (formative) the coefficients of the proxy regressed on the block's
+    items (Lohmöller, 1989)."""
     b_, n, p = xs.shape
     m = block.shape[1]
     w = np.broadcast_to(block.sum(axis=1), (b_, p)).astype(float).copy()
@@ -166,6 +180,9 @@ def _pls_batch(xs, block, adj, scheme, tol=1e-7, max_iter=300):
         z = _standardise(y @ e.transpose(0, 2, 1))
         cov = (xt @ z) / (n - 1)
         w_new = (cov * block).sum(axis=2)
+        for j in mode_b:
+            sel = block[:, j] == 1
+            w_new[:, sel] = lstsq.solve(xs[:, :, sel], z[:, :, j])
         y_new, sd_new = scores_of(w_new)
         w_new = w_new / (block @ sd_new.T).T
         delta = np.abs(w_new - w).max()
@@ -199,8 +216,93 @@ def _total(paths):
     return paths @ np.linalg.inv(eye - paths)
 
 
+def _vif_diag(r: np.ndarray) -> np.ndarray:
+    """VIFs of a set of variables from their correlation matrix, diag(R⁻¹) (1 for a single one)."""
+    return np.ones(1) if r.shape[0] == 1 else np.diag(np.linalg.inv(r))
+
+
+def _assessment(xs, y, w, block, adj, names, items):
+    """The quality criteria SmartPLS reports, from one fit (standardised indicators ``xs`` (n, p),
+    unit-variance scores ``y`` (n, m), weights ``w`` (p,) scaled to those scores).
+
+    - cross-loadings: correlations of every item with every construct score;
+    - reliability per construct from the item correlations R_b and loadings λ: Cronbach's α on
+      standardised items, k/(k − 1)·(1 − k/ΣR_b); ρC = (Σλ)²/((Σλ)² + Σ(1 − λ²)); AVE = mean λ²;
+      ρA = (w'w)² · w'(R_b − diag R_b)w / w'(ww' − diag(ww'))w (Dijkstra & Henseler, 2015);
+      1 for a single-item construct, as seminr and SmartPLS print;
+    - HTMT: mean absolute correlation between the items of two constructs over the geometric mean
+      of their mean absolute within-construct correlations (Henseler, Ringle & Sarstedt, 2015, the
+      original arithmetic form, with absolute values as SmartPLS and seminr; 1 for a single item);
+    - inner VIF of each predictor of an endogenous construct, outer VIF of each item in its block.
+    """
+    n, p = xs.shape
+    m = len(names)
+    r = (xs.T @ xs) / (n - 1)
+    ra = np.abs(r)
+    cross = (xs.T @ y) / (n - 1)
+    rel, outer_vif = [], np.ones(p)
+    for j, c in enumerate(names):
+        sel = np.where(block[:, j] == 1)[0]
+        k = len(sel)
+        lam = cross[sel, j]
+        if k == 1:
+            rel.append({"construct": c, "alpha": 1.0, "rho_a": 1.0, "rho_c": 1.0, "ave": float(lam[0] ** 2)})
+            continue
+        rb, wb = r[np.ix_(sel, sel)], w[sel]
+        off = rb - np.diag(np.diag(rb))
+        ww = np.outer(wb, wb)
+        rho_a = (wb @ wb) ** 2 * (wb @ off @ wb) / (wb @ (ww - np.diag(np.diag(ww))) @ wb)
+        rel.append({"construct": c, "alpha": k / (k - 1) * (1 - k / rb.sum()), "rho_a": float(rho_a),
+                    "rho_c": lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum()), "ave": float((lam**2).mean())})
+        outer_vif[sel] = _vif_diag(rb)
+    htmt = np.full((m, m), np.nan)
+    mono = np.array([ra[np.ix_(s_, s_)][np.triu_indices(len(s_), 1)].mean() if len(s_) > 1 else 1.0
+                     for s_ in (np.where(block[:, j] == 1)[0] for j in range(m))])
+    for a in range(m):
+        for b in range(m):
+            if a != b:
+                hetero = ra[np.ix_(block[:, a] == 1, block[:, b] == 1)].mean()
+                htmt[a, b] = hetero / np.sqrt(mono[a] * mono[b])
+    ry = (y.T @ y) / (n - 1)
+    vif = []
+    for j in range(m):
+        pred = list(np.where(adj[:, j])[0])
+        for i, v in zip(pred, _vif_diag(ry[np.ix_(pred, pred)]) if pred else []):
+            vif.append({"from": names[i], "to": names[j], "vif": float(v)})
+    return (pd.DataFrame(rel).set_index("construct"), pd.DataFrame(htmt, index=names, columns=names),
+            pd.DataFrame(vif), pd.Series(outer_vif, index=items, name="vif"),
+            pd.DataFrame(cross, index=items, columns=names))
+
+
+def _f2(xs, block, adj, scheme, mode_b, r2, names) -> pd.DataFrame:
+    """f² of every path i → j = (R²_j − R²_j,excluded)/(1 − R²_j) (Cohen, 1988), R²_j,excluded from
+    the model re-estimated without that path, as seminr and SmartPLS compute it (constructs left
+    without any path are left out of that re-estimation; a target left without predictors has R² 0)."""
+    rows = []
+    for i, j in zip(*np.where(adj)):
+        cut = adj.copy()
+        cut[i, j] = False
+        r2_without = 0.0
+        if cut[:, j].any():
+            keep = np.where((cut | cut.T).any(axis=0))[0]
+            sel = block[:, keep].sum(axis=1) > 0
+            sub = block[np.ix_(sel, keep)]
+            cut_k = cut[np.ix_(keep, keep)]
+            mb = tuple(int(np.where(keep == q)[0][0]) for q in mode_b if q in keep)
+            w, y, _, _ = _pls_batch(xs[:, :, sel], sub, cut_k, scheme, mode_b=mb)
+            r2_without = _estimates(xs[:, :, sel], y, w, sub, cut_k)[2][0, int(np.where(keep == j)[0][0])]
+        rows.append({"from": names[i], "to": names[j], "f2": (r2[0, j] - r2_without) / (1 - r2[0, j])})
+    return pd.DataFrame(rows)
+
+
 @result
 class PLSResult(Result):
+    """Estimates of a PLS path model and the quality criteria SmartPLS reports: ``reliability``
+    (by construct: ``alpha``, ``rho_a``, ``rho_c``, ``ave``), ``htmt`` (construct × construct),
+    ``f2`` (``from``, ``to``, ``f2``), ``vif`` (inner model: ``from``, ``to``, ``vif``),
+    ``outer_vif`` (by item), ``cross_loadings`` (item × construct); ``n_used`` cases,
+    ``n_replaced`` answers mean-replaced (``missing="mean"``), ``modes`` construct → "A"/"B"."""
+
     paths: pd.DataFrame
     r2: pd.Series
     loadings: pd.DataFrame
@@ -212,6 +314,15 @@ class PLSResult(Result):
     iterations: int
     converged: bool
     scheme: str
+    reliability: pd.DataFrame
+    htmt: pd.DataFrame
+    f2: pd.DataFrame
+    vif: pd.DataFrame
+    outer_vif: pd.Series
+    cross_loadings: pd.DataFrame
+    n_used: int
+    n_replaced: int
+    modes: dict
 
     title = "PLS path model"
 
@@ -219,10 +330,11 @@ class PLSResult(Result):
         return self.paths
 
 
-@validate_params(scheme=OneOf("path", "factorial", "centroid"), n_boot=Integer(min=0), ci=Probability())
+@validate_params(scheme=OneOf("path", "factorial", "centroid"), n_boot=Integer(min=0), ci=Probability(),
+                 missing=OneOf("mean", "listwise"))
 def pls_path(data, measurement, structural=None, *, scheme="path", n_boot=0, seed=None, ci: float = 0.95,
-             scale=None) -> PLSResult:
-    """PLS path modelling (mode A, standardised indicators).
+             scale=None, missing="mean", modes=None) -> PLSResult:
+    """PLS path modelling (standardised indicators; mode A, or mode B for formative constructs).
 
     Parameters
     ----------
@@ -236,18 +348,34 @@ def pls_path(data, measurement, structural=None, *, scheme="path", n_boot=0, see
         Bootstrap resamples for SEs, t, p and percentile CIs of the paths (0 = none).
     scale : (min, max), optional
         The answer scale for the 0–100 index; default the smallest and largest answer in the data.
+    missing : {"mean", "listwise"}
+        ``"mean"`` (SmartPLS's and seminr's default) replaces each missing answer by its item's
+        mean and counts the cells replaced (``n_replaced``); ``"listwise"`` drops incomplete cases.
+    modes : dict, optional
+        construct → ``"A"`` (reflective, default) or ``"B"`` (formative: outer weights by
+        regression of the inner proxy on the block's items).
 
     Returns paths (``from``, ``to``, ``estimate`` [+ ``se``, ``t``, ``p``, ``ci_low``,
     ``ci_high``]), R² by endogenous construct, outer loadings and weights, construct scores,
-    total effects and ``index``: the ACSI-style 0–100 index of each construct,
+    total effects, the quality criteria of :class:`PLSResult` (checked against the seminr port,
+    which follows R's seminr and SmartPLS: tests/reference/models/make_pls_assessment.py) and ``index``: the ACSI-style 0–100 index of each construct,
     100 · (Σ w̃ᵢ x̄ᵢ − min)/(max − min) with w̃ the unstandardised outer weights rescaled to sum to 1
     (Fornell et al., 1996).
     """
     func = "pls_path"
-    x, items, names, block, adj, dropped = _parse(data, measurement, structural, func)
+    x, items, names, block, adj, dropped, replaced = _parse(data, measurement, structural, func, missing)
+    modes = dict(modes or {})
+    unknown = [c for c in modes if c not in names]
+    if unknown:
+        raise DataError(f"{func}: modes names unknown constructs {unknown}; constructs are {names}")
+    bad = {c: v for c, v in modes.items() if v not in ("A", "B")}
+    if bad:
+        raise DataError(f"{func}: modes must map a construct to 'A' (reflective) or 'B' (formative), got {bad}")
+    modes = {c: modes.get(c, "A") for c in names}
+    mode_b = tuple(j for j, c in enumerate(names) if modes[c] == "B")
     a = x.to_numpy(float)[None]
     xs = _standardise(a)
-    w, y, it, conv = _pls_batch(xs, block, adj, scheme)
+    w, y, it, conv = _pls_batch(xs, block, adj, scheme, mode_b=mode_b)
     if not conv:
         warnings.warn(f"{func}: the PLS iteration did not converge in {it} iterations; estimates are not stable",
                       StatWarning, stacklevel=2)
@@ -265,7 +393,7 @@ def pls_path(data, measurement, structural=None, *, scheme="path", n_boot=0, see
             bsz = min(chunk, n_boot - start)
             idx = rng.integers(0, n, size=(bsz, n))
             xb = _standardise(a[0][idx])
-            wb, yb, _, _ = _pls_batch(xb, block, adj, scheme)
+            wb, yb, _, _ = _pls_batch(xb, block, adj, scheme, mode_b=mode_b)
             _, pb, _ = _estimates(xb, yb, wb, block, adj)
             est_b.append(pb)
         pb = np.concatenate(est_b)
@@ -276,6 +404,7 @@ def pls_path(data, measurement, structural=None, *, scheme="path", n_boot=0, see
         out["t"] = out["estimate"] / se
         out["p"] = 2 * stats.t.sf(np.abs(out["t"]), n - 1)
         out["ci_low"], out["ci_high"] = np.quantile(boot, [g / 2, 1 - g / 2], axis=0)
+    reliability, htmt, vif, outer_vif, cross = _assessment(xs[0], y[0], w[0], block, adj, names, items)
     sd = x.std(ddof=1).to_numpy()
     lo, hi = (float(x.min().min()), float(x.max().max())) if scale is None else map(float, scale)
     raw_w = w[0] / sd
@@ -289,7 +418,9 @@ def pls_path(data, measurement, structural=None, *, scheme="path", n_boot=0, see
     r2s = pd.Series({names[j]: r2[0, j] for j in range(len(names)) if not np.isnan(r2[0, j])}, name="r2")
     scores = pd.DataFrame(y[0], index=x.index, columns=names)
     return PLSResult(out, r2s, loadings, weights, scores, pd.Series(index, name="index"),
-                     pd.DataFrame(total, index=names, columns=names), len(x), it, conv, scheme)
+                     pd.DataFrame(total, index=names, columns=names), len(x), it, conv, scheme,
+                     reliability, htmt, _f2(xs, block, adj, scheme, mode_b, r2, names), vif, outer_vif, cross,
+                     len(x), replaced, modes)
 
 
 def importance_performance(result_: PLSResult, target: str) -> pd.DataFrame:

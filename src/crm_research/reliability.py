@@ -14,7 +14,9 @@ Definitions (k items, item covariance matrix C, correlation matrix R):
 - McDonald's ω total = (Σλ)² / ((Σλ)² + Σθ) from a one-factor maximum-likelihood model of the raw
   items (the reliability of their unweighted sum; McDonald, 1999); ``standardized=True`` uses the
   correlation metric.
-- Guttman's (1945) λ6 = 1 − Σ(1 − SMC)/ΣR, psych's ``G6(smc)``.
+- Guttman's (1945) λ6 = 1 − Σ(1 − SMC)/ΣR, psych's ``G6(smc)``; SMCs are clipped to [0, 1] as in
+  ``psych::smc`` (so pairwise λ6 ≤ 1), and λ6 is NaN with a StatWarning when R is singular (fewer
+  complete respondents than items), where α is still reported.
 - Split-half: correlation of odd- and even-numbered item sums, stepped up by Spearman–Brown.
 
 ``missing="listwise"`` (default) drops respondents with any missing item; ``"pairwise"`` uses
@@ -79,6 +81,22 @@ def _cov_cor(x: pd.DataFrame):
         c = np.cov(x.to_numpy(), rowvar=False)
     sd = np.sqrt(np.diag(c))
     return c, c / np.outer(sd, sd)
+
+
+def _smc_or_nan(r: np.ndarray, func: str, n: int) -> np.ndarray:
+    """SMCs of R, or NaN with a StatWarning when R is singular (e.g. fewer respondents than items):
+    λ6 and the overlap-corrected r then are undefined, while α stays computable."""
+    try:
+        return smc(r)
+    except np.linalg.LinAlgError:
+        warnings.warn(f"{func}: the item correlation matrix is singular ({n} respondents, {r.shape[0]} items); "
+                      f"squared multiple correlations, and so Guttman's λ6, are undefined and reported as NaN — "
+                      f"collect more respondents than items", StatWarning, stacklevel=3)
+        return np.full(r.shape[0], np.nan)
+
+
+def _lambda6(r: np.ndarray, func: str, n: int) -> float:
+    return float(1 - (1 - _smc_or_nan(r, func, n)).sum() / r.sum())
 
 
 def _raw_alpha(c: np.ndarray) -> float:
@@ -190,7 +208,7 @@ def cronbach_alpha(items, *, missing: str = "listwise", ci: float = 0.95, ci_met
                       f"(items with negative corrected item–total r: {_negative_items(c, list(x.columns))})",
                       StatWarning, stacklevel=2)
     return AlphaResult(float(alpha), float(std_alpha), tuple(map(float, interval)), int(n), int(k), avg_r,
-                       float(1 - (1 - smc(r)).sum() / r.sum()), ci_method, missing)
+                       _lambda6(r, func, n), ci_method, missing)
 
 
 def _negative_items(c: np.ndarray, names: list) -> list:
@@ -213,7 +231,7 @@ def item_analysis(items, *, missing: str = "listwise") -> pd.DataFrame:
     k = c.shape[0]
     vt, cs, d = c.sum(), c.sum(axis=0), np.diag(c)
     rs = r.copy()
-    np.fill_diagonal(rs, smc(r))
+    np.fill_diagonal(rs, _smc_or_nan(r, func, len(x)))
     out = pd.DataFrame({
         "n": x.notna().sum().astype(int),
         "mean": x.mean(),
@@ -303,7 +321,7 @@ def guttman_lambda6(items, *, missing: str = "listwise") -> float:
     """Guttman's λ6 = 1 − Σ(1 − SMC)/ΣR (psych's ``G6(smc)``)."""
     x = _items(items, "guttman_lambda6", missing)
     _, r = _cov_cor(x)
-    return float(1 - (1 - smc(r)).sum() / r.sum())
+    return _lambda6(r, "guttman_lambda6", len(x))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,8 +330,10 @@ def guttman_lambda6(items, *, missing: str = "listwise") -> float:
 
 @result
 class ReliabilityTable(Result):
-    """``constructs``: k, n, α (raw, standardised, CI), ω and λ6 per construct, ``alpha_pass``
-    judged against ``alpha_min``."""
+    """``constructs``: k, n, α (raw, standardised, CI), ω and λ6 per construct, ``applicable``
+    (False for a single-item construct, whose reliability coefficients are NaN: internal
+    consistency needs two or more items) and ``alpha_pass`` judged against ``alpha_min`` (False
+    where not applicable)."""
 
     constructs: pd.DataFrame
     alpha_min: float
@@ -327,10 +347,13 @@ class ReliabilityTable(Result):
         from .present.labels import label
         from .present.table import Table
 
-        f = self.constructs.drop(columns=["alpha_pass"])
+        f = self.constructs.drop(columns=["alpha_pass", "applicable"])
+        note = label("alpha_criterion", lang).format(alpha_min=self.alpha_min)
+        single = [str(c) for c in self.constructs.index[~self.constructs["applicable"]]]
+        if single:
+            note += label("alpha_not_applicable", lang).format(constructs=", ".join(single))
         return Table.build(f, title=label("reliability_table", lang), lang=lang,
-                           kinds={"k": "int", "n": "int"},
-                           note=label("alpha_criterion", lang).format(alpha_min=self.alpha_min))
+                           kinds={"k": "int", "n": "int"}, note=note)
 
     def interpret(self, lang: str = "zh") -> str:
         from .present.text import reliability_verdict
@@ -338,11 +361,16 @@ class ReliabilityTable(Result):
         return reliability_verdict(self, lang)
 
 
+_NOT_APPLICABLE = {"alpha": np.nan, "std_alpha": np.nan, "ci_low": np.nan, "ci_high": np.nan, "omega": np.nan,
+                   "lambda6": np.nan, "applicable": False, "alpha_pass": False}
+
+
 def reliability_table(data, constructs, *, alpha_min: float = 0.7, missing: str = "listwise") -> ReliabilityTable:
     """k, n, α (raw, standardised, CI), ω and λ6 per construct, with α ≥ ``alpha_min`` as pass/fail.
 
     The default threshold is 0.7 (Nunnally, 1978); the bank CRM study in the source documents
-    accepts α > 0.6 — set ``alpha_min=0.6`` to judge by that rule.
+    accepts α > 0.6 — set ``alpha_min=0.6`` to judge by that rule. A single-item construct gets a
+    row with ``applicable=False`` and NaN coefficients (its table notes "not applicable").
     """
     func = "reliability_table"
     frame = require_frame(data, func)
@@ -353,9 +381,13 @@ def reliability_table(data, constructs, *, alpha_min: float = 0.7, missing: str 
         missing_cols = [c for c in cols if c not in frame.columns]
         if missing_cols:
             raise DataError(f"{func}: construct {name!r}: items not found in data: {missing_cols}")
+        if len(cols) == 1:
+            n = int(numeric_frame(frame, list(cols), func).notna().all(axis=1).sum())
+            rows.append({"construct": name, "k": 1, "n": n, **_NOT_APPLICABLE})
+            continue
         a = cronbach_alpha(frame[list(cols)], missing=missing)
         om = omega(frame[list(cols)]).omega_total if len(cols) >= 3 else np.nan
         rows.append({"construct": name, "k": a.k, "n": a.n, "alpha": a.alpha, "std_alpha": a.std_alpha,
                      "ci_low": a.ci[0], "ci_high": a.ci[1], "omega": om, "lambda6": a.lambda6,
-                     "alpha_pass": bool(a.alpha >= alpha_min)})
+                     "applicable": True, "alpha_pass": bool(a.alpha >= alpha_min)})
     return ReliabilityTable(pd.DataFrame(rows).set_index("construct"), float(alpha_min))

@@ -116,6 +116,15 @@ def bartlett(items) -> BartlettResult:
 
 @result
 class EFAResult(Result):
+    """Loadings (pattern matrix for oblique rotations), ``factor_correlations`` (Φ; identity for
+    orthogonal rotations), communalities, eigenvalues of R, and ``variance_table``: SPSS's "Total
+    variance explained", one row per component/factor 1 … p with ``initial_total``,
+    ``initial_pct``, ``initial_cum_pct`` (eigenvalues of R), ``extraction_total``/``_pct``/
+    ``_cum_pct`` (sums of squared unrotated loadings, first k rows) and ``rotation_total``/``_pct``/
+    ``_cum_pct`` (orthogonal rotation: sums of squared rotated loadings; oblique: sums of squared
+    structure loadings, with % and cumulative % NaN, as SPSS leaves them blank because correlated
+    factors' variances do not add)."""
+
     loadings: pd.DataFrame
     n_factors: int
     variance: pd.DataFrame
@@ -124,6 +133,8 @@ class EFAResult(Result):
     n_eigen_gt_1: int
     method: str
     rotation: str
+    variance_table: pd.DataFrame
+    factor_correlations: pd.DataFrame
 
     title = "Exploratory factor analysis"
 
@@ -158,11 +169,12 @@ def _reduced_eigenvalues(r: np.ndarray) -> np.ndarray:
     return np.sort(np.linalg.eigvalsh(rr))[::-1]
 
 
-def parallel_analysis(items, *, n_iter: int = 20, seed=0, quantile: float | None = None) -> tuple[int, pd.DataFrame]:
+def parallel_analysis(items, *, n_iter: int = 20, seed=0, quantile: float | None = 0.95) -> tuple[int, pd.DataFrame]:
     """Horn's (1965) parallel analysis of common factors: eigenvalues of the reduced correlation
     matrix (one-factor communalities on the diagonal, as psych's ``fa.parallel(fa = "fa")``) against
-    those of random normal data of the same size (mean over ``n_iter`` draws, or the given
-    ``quantile``); the number of factors is the count of leading eigenvalues above the random ones."""
+    those of random normal data of the same size: their ``quantile`` over ``n_iter`` draws (0.95 by
+    default, as ``fa.parallel``'s ``quant = .95``; ``quantile=None`` compares with their mean, Horn's
+    original rule); the number of factors is the count of leading eigenvalues above the random ones."""
     x = _items(items, "parallel_analysis", "listwise", min_items=3)
     n, p = x.shape
     r = _corr(x, "parallel_analysis")
@@ -176,15 +188,68 @@ def parallel_analysis(items, *, n_iter: int = 20, seed=0, quantile: float | None
     return max(k, 1), pd.DataFrame({"observed": obs, "simulated": ref}, index=range(1, p + 1))
 
 
+def _extract(r: np.ndarray, n_factors: int, method: str) -> np.ndarray:
+    """Unrotated loadings: principal components (eigenvectors × √eigenvalues, SPSS's and
+    ``psych::principal``'s extraction) or a common-factor solution (minres, ml) by factor-analyzer."""
+    if method == "principal":
+        vals, vecs = np.linalg.eigh(r)
+        top = np.argsort(vals)[::-1][:n_factors]
+        return vecs[:, top] * np.sqrt(np.maximum(vals[top], 0.0))
+    from factor_analyzer import FactorAnalyzer
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)   # sklearn's force_all_finite rename
+        warnings.simplefilter("ignore", UserWarning)
+        fa = FactorAnalyzer(n_factors=n_factors, rotation=None, method=method, is_corr_matrix=True).fit(r)
+    return np.asarray(fa.loadings_)
+
+
+def _rotate(load: np.ndarray, rotation) -> tuple[np.ndarray, np.ndarray | None]:
+    """Rotated loadings and Φ (None for orthogonal rotations), by factor-analyzer's Rotator."""
+    if rotation is None or load.shape[1] < 2:
+        return load, None
+    from factor_analyzer import Rotator
+
+    rot = Rotator(method=rotation)
+    out = np.asarray(rot.fit_transform(load))
+    phi = getattr(rot, "phi_", None)
+    return out, (None if phi is None else np.asarray(phi))
+
+
+def _variance_table(eig: np.ndarray, unrotated: np.ndarray, rotated: np.ndarray, phi) -> pd.DataFrame:
+    p, k = unrotated.shape
+
+    def block(name, total, additive=True):
+        col = np.full(p, np.nan)
+        col[: len(total)] = total
+        pct = 100 * col / p
+        return {f"{name}_total": col, f"{name}_pct": pct if additive else np.full(p, np.nan),
+                f"{name}_cum_pct": np.where(np.isnan(col), np.nan, np.nancumsum(pct)) if additive else np.full(p, np.nan)}
+
+    structure = rotated if phi is None else rotated @ phi
+    out = {**block("initial", eig), **block("extraction", (unrotated**2).sum(axis=0)),
+           **block("rotation", (structure**2).sum(axis=0), additive=phi is None)}
+    return pd.DataFrame(out, index=pd.RangeIndex(1, p + 1, name="component"))
+
+
 @validate_params(method=OneOf("minres", "ml", "principal"), rotation=OneOf("varimax", "promax", "oblimin", None),
                  n_factors=Integer(min=1, none_ok=True))
 def efa(items, n_factors=None, *, rotation="promax", method="minres") -> EFAResult:
-    """Exploratory factor analysis (factor-analyzer underneath, behind our own checks).
+    """Exploratory factor analysis as SPSS and ``psych`` report it.
 
-    ``n_factors=None`` takes the number from :func:`parallel_analysis`; the count of eigenvalues
-    above 1 is reported beside it. ``method``: minres, ml or principal; ``rotation``: varimax,
-    promax, oblimin or None. Factors are ordered by variance explained and signed so that their
-    largest loadings are positive, as psych::fa reports them.
+    ``method``: ``"minres"`` or ``"ml"`` (common factors, extracted by factor-analyzer behind our
+    own checks) or ``"principal"`` (SPSS's principal-component extraction: the first k
+    eigenvectors of R scaled by the square roots of their eigenvalues, as ``psych::principal``).
+    ``rotation``: varimax, promax, oblimin or None. ``n_factors=None`` takes the number from
+    :func:`parallel_analysis`; the count of eigenvalues above 1 (Kaiser) is reported beside it.
+
+    Factors are signed so that their column sums of loadings are positive and ordered by variance
+    explained (orthogonal: Σλ²; oblique: diag(ΦΛ'Λ) for common factors as ``psych::fa``, Σλ² of the
+    pattern for components as ``psych::principal``). ``variance_table`` is SPSS's "Total variance
+    explained" (see :class:`EFAResult`). A common-factor solution with a communality ≥ 0.995 (a
+    uniqueness at or past its bound: a Heywood case) gives a StatWarning.
+
+    Checked against ``psych::principal`` and ``psych::fa`` (tests/reference/validity/make_efa_spss.R).
     """
     func = "efa"
     x = _items(items, func, "listwise", min_items=3)
@@ -195,34 +260,32 @@ def efa(items, n_factors=None, *, rotation="promax", method="minres") -> EFAResu
     require_positive_int(n_factors, func, "n_factors")
     if n_factors >= x.shape[1]:
         raise DataError(f"{func}: n_factors={n_factors} must be below the number of items ({x.shape[1]})")
-    from factor_analyzer import FactorAnalyzer
-
-    rot = rotation if n_factors > 1 else None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)   # sklearn's force_all_finite rename
-        warnings.simplefilter("ignore", UserWarning)
-        fa = FactorAnalyzer(n_factors=n_factors, rotation=rot, method=method, is_corr_matrix=True)
-        fa.fit(r)
-    load = np.asarray(fa.loadings_)
-    phi = getattr(fa, "phi_", None)
-    ss = (load**2).sum(axis=0) if phi is None else np.diag(phi @ load.T @ load)
-    order = np.argsort(-ss)
-    load = load[:, order]
+    unrotated = _extract(r, n_factors, method)
+    h2 = (unrotated**2).sum(axis=1)
+    if method != "principal" and h2.max() >= 0.995:
+        worst = [str(c) for c, h in zip(x.columns, h2) if h >= 0.995]
+        warnings.warn(f"{func}: Heywood case — communality {h2.max():.4f} (≥ 0.995: uniqueness at or below zero) "
+                      f"for {worst}; the solution is improper: try fewer factors, another method, or drop the item",
+                      StatWarning, stacklevel=3)
+    load, phi = _rotate(unrotated, rotation)
+    oblique = phi is not None
+    if not oblique or method == "principal":
+        ss = (load**2).sum(axis=0)
+    else:
+        ss = np.diag(phi @ load.T @ load)
+    order = np.argsort(-ss, kind="stable")
+    signs = np.sign(load.sum(axis=0))
+    signs[signs == 0] = 1
+    load = (load * signs)[:, order]
     ss = ss[order]
-    signs = np.sign(load[np.argmax(np.abs(load), axis=0), np.arange(load.shape[1])])
-    load = load * signs
+    phi = (phi * np.outer(signs, signs))[np.ix_(order, order)] if oblique else np.eye(n_factors)
     names = [f"F{i + 1}" for i in range(n_factors)]
-    loadings = pd.DataFrame(load, index=x.columns, columns=names)
     p = x.shape[1]
     variance = pd.DataFrame({"ss_loadings": ss, "proportion": ss / p, "cumulative": np.cumsum(ss) / p}, index=names)
-    # communalities do not change under rotation: take them from the unrotated solution
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        warnings.simplefilter("ignore", UserWarning)
-        unrotated = FactorAnalyzer(n_factors=n_factors, rotation=None, method=method, is_corr_matrix=True).fit(r)
-    comm = pd.Series((np.asarray(unrotated.loadings_) ** 2).sum(axis=1), index=x.columns, name="communality")
-    return EFAResult(loadings, int(n_factors), variance, comm, pd.Series(eig, index=range(1, p + 1)),
-                     int((eig > 1).sum()), method, str(rotation))
+    table = _variance_table(eig, unrotated, load, phi if oblique else None)
+    return EFAResult(pd.DataFrame(load, index=x.columns, columns=names), int(n_factors), variance,
+                     pd.Series(h2, index=x.columns, name="communality"), pd.Series(eig, index=range(1, p + 1)),
+                     int((eig > 1).sum()), method, str(rotation), table, pd.DataFrame(phi, index=names, columns=names))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -190,16 +190,19 @@ def _join(items, lang):
 def reliability_verdict(res, lang: str = "zh") -> str:
     """α per construct against ``alpha_min`` (Nunnally, 1978: α ≥ 0.7)."""
     check_lang(lang)
-    t = res.constructs
+    single = [str(c) for c in res.constructs.index[~res.constructs["applicable"]]]
+    t = res.constructs[res.constructs["applicable"]]
     lo, hi = t["alpha"].min(), t["alpha"].max()
     fail = [str(c) for c in t.index[~t["alpha_pass"]]]
     if lang == "zh":
         out = (f"{len(t)} 个构念的 Cronbach α 系数在 {lo:.3f} 至 {hi:.3f} 之间。以 α ≥ {res.alpha_min:g} 为标准"
                f"（Nunnally, 1978），")
-        return out + ("全部构念信度良好。" if not fail else f"{_join(fail, lang)} 未达到标准，需检查其题项。")
+        out += "全部构念信度良好。" if not fail else f"{_join(fail, lang)} 未达到标准，需检查其题项。"
+        return out + (f"{_join(single, lang)} 为单题项构念，不适用内部一致性信度。" if single else "")
     out = (f"Cronbach's α of the {len(t)} constructs ranges from {lo:.3f} to {hi:.3f}. Against α ≥ {res.alpha_min:g} "
            f"(Nunnally, 1978), ")
-    return out + ("every construct is reliable." if not fail else f"{_join(fail, lang)} fall short; review their items.")
+    out += "every construct is reliable." if not fail else f"{_join(fail, lang)} fall short; review their items."
+    return out + (f" Internal consistency is not applicable to the single-item {_join(single, lang)}." if single else "")
 
 
 _CONSTRUCT_SUMMARY = {

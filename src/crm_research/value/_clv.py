@@ -88,25 +88,35 @@ class BGNBDResult(Result):
         return pd.DataFrame({"estimate": [self.r, self.alpha, self.a, self.b], "se": list(self.se)},
                             index=["r", "alpha", "a", "b"])
 
-    def _parts(self, x, t_x, T):
+    def _log_odds_dead(self, x, t_x, T) -> np.ndarray:
+        """ln[δ(x>0) · a/(b + x − 1) · ((α+T)/(α+t_x))^(r+x)], −∞ for x = 0 (never overflows)."""
         r, al, a, b = self.r, self.alpha, self.a, self.b
-        x, t_x, T = (np.asarray(v, float) for v in (x, t_x, T))
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(x > 0, a / (b + x - 1) * ((al + T) / (al + t_x)) ** (r + x), 0.0)
-        return r, al, a, b, x, t_x, T, ratio
+            lo = np.log(a) - np.log(b + x - 1) + (r + x) * (np.log(al + T) - np.log(al + t_x))
+        return np.where(x > 0, lo, -np.inf)
 
     def p_alive(self, frequency, recency, T) -> np.ndarray:
-        """P(still active | x, t_x, T) = 1 / (1 + δ(x>0) · a/(b + x − 1) · ((α+T)/(α+t_x))^(r+x))."""
-        *_, ratio = self._parts(frequency, recency, T)
-        return 1.0 / (1.0 + ratio)
+        """P(still active | x, t_x, T) = 1 / (1 + δ(x>0) · a/(b + x − 1) · ((α+T)/(α+t_x))^(r+x)),
+        computed as exp(−log(1 + e^ℓ)) from the log odds ℓ so that frequent buyers cannot overflow."""
+        x, t_x, T = (np.asarray(v, float) for v in (frequency, recency, T))
+        return np.exp(-np.logaddexp(0.0, self._log_odds_dead(x, t_x, T)))
 
     def expected_purchases(self, t, frequency, recency, T) -> np.ndarray:
-        """Expected repeat purchases in the next ``t`` periods (FHL 2005a, eq. 10)."""
-        r, al, a, b, x, t_x, T, ratio = self._parts(frequency, recency, T)
+        """Expected repeat purchases in the next ``t`` periods (FHL 2005a, eq. 10):
+
+        (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; z)] · P(alive),
+        z = t/(α+T+t). The power and ₂F₁ overflow in opposite directions for frequent buyers, so
+        the product is taken through Euler's transformation ₂F₁(p, q; s; z) = (1−z)^(s−p−q)
+        ₂F₁(s−p, s−q; s; z), which turns it into (1−z)^(a−1) ₂F₁(a+b−1−r, a−1; a+b+x−1; z): bounded
+        for every x. Checked against the series summed in log space in R
+        (tests/reference/value/make_bgnbd_log_space.R).
+        """
+        r, al, a, b = self.r, self.alpha, self.a, self.b
+        x, t_x, T = (np.asarray(v, float) for v in (frequency, recency, T))
+        t = np.asarray(t, float)
         z = t / (al + T + t)
-        hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
-        num = (a + b + x - 1) / (a - 1) * (1 - ((al + T) / (al + T + t)) ** (r + x) * hyp)
-        return num / (1 + ratio)
+        tail = np.exp((a - 1) * np.log1p(-z)) * special.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+        return (a + b + x - 1) / (a - 1) * (1 - tail) * self.p_alive(x, t_x, T)
 
 
 def fit_bgnbd(frequency, recency, T) -> BGNBDResult:
