@@ -118,16 +118,17 @@ def _kept_keyed(s, min_duration=None):
     return s.keyed().loc[kept]
 
 
-def respondent_index(keyed: pd.DataFrame, fit, scale) -> pd.DataFrame:
+def respondent_index(keyed: pd.DataFrame, fit, scale, *, missing: str = "mean") -> pd.DataFrame:
     """Each respondent's 0–100 index of every construct of the PLS model ``fit`` (its
     unstandardised outer weights rescaled to sum to 1, applied to the respondent's answers); the
     column means are ``fit.index``. These are what a test of change between waves compares.
-    Respondents with a missing answer to any item of the model are left out, as the PLS fit
-    leaves them out."""
+    ``missing`` treats missing answers as the PLS fit did: ``"mean"`` (pls_path's default) puts
+    the item's mean in their place, ``"listwise"`` leaves the respondent out."""
     lo, hi = map(float, scale)
     out = {}
     w = fit.weights
-    keyed = keyed[list(w["item"].unique())].astype(float).dropna()
+    keyed = keyed[list(w["item"].unique())].astype(float)
+    keyed = keyed.fillna(keyed.mean()) if missing == "mean" else keyed.dropna()
     for c in fit.index.index:
         rows = w[w["construct"] == c]
         items = list(rows["item"])

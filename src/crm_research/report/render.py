@@ -42,20 +42,57 @@ def _versions() -> dict:
     return out
 
 
-def _execute(nb: Path, target: Path, params: dict, timeout: int, verbose: bool = False) -> None:
+_POOL = None
+
+
+def _pool(verbose: bool):
+    """This process's warm kernels (one pool per process, reused by every period it renders)."""
+    global _POOL
+    from .kernels import KernelPool
+
+    if _POOL is None:
+        _POOL = KernelPool(verbose=verbose)
+    return _POOL
+
+
+def _execute(nb: Path, target: Path, params: dict, timeout: int, verbose: bool = False, warm: bool = True) -> None:
     # no cwd= here: papermill would chdir the whole process, which is not safe with notebooks
     # running in parallel threads; every path handed to a notebook is absolute instead
     import papermill as pm
 
-    # the kernel's own log (transport warnings) at error level unless --verbose; cell output is
-    # recorded in the executed notebook either way
+    kw = dict(parameters=params, kernel_name="python3", progress_bar=False, execution_timeout=timeout, start_timeout=120)
+    if warm:
+        import threading
+
+        with _pool(verbose).kernel() as km:
+            # nbclient's cell timeout does not fire with a kernel it does not own: a watchdog
+            # interrupts the kernel when the notebook as a whole runs longer than ``timeout``
+            # seconds (the kernel is then replaced, not reused)
+            fired = threading.Event()
+
+            def stop():
+                fired.set()
+                km.interrupt_kernel()
+
+            dog = threading.Timer(timeout, stop)
+            dog.start()
+            try:
+                pm.execute_notebook(str(nb), str(target), km=km, **kw)
+            except Exception:
+                if fired.is_set():
+                    raise TimeoutError(f"the notebook ran longer than {timeout} s and was stopped") from None
+                raise
+            finally:
+                dog.cancel()
+        return
+    # a fresh kernel per notebook; its own log (transport warnings) only with --verbose
     extra = {} if verbose else {"extra_arguments": ["--IPKernelApp.log_level=CRITICAL"]}
-    pm.execute_notebook(str(nb), str(target), parameters=params, kernel_name="python3", progress_bar=False,
-                        execution_timeout=timeout, start_timeout=120, **extra)
+    pm.execute_notebook(str(nb), str(target), **kw, **extra)
 
 
 def render_period(period: str, *, data: Path, notebooks: list[Path], out: Path, lang: str = "zh",
-                  timeout: int = 600, extra: dict | None = None, parallel: int = 2, verbose: bool = False) -> Path:
+                  timeout: int = 600, extra: dict | None = None, parallel: int = 2, verbose: bool = False,
+                  warm: bool = True) -> Path:
     """Render every notebook for one period into ``out/<period>/`` (atomically), ``parallel`` at a time."""
     from papermill.exceptions import PapermillExecutionError
 
@@ -76,7 +113,7 @@ def render_period(period: str, *, data: Path, notebooks: list[Path], out: Path, 
         target = tmp / nb.name
         for attempt in (1, 2):
             try:
-                _execute(nb, target, params, timeout, verbose)
+                _execute(nb, target, params, timeout, verbose, warm)
                 break
             except PapermillExecutionError as exc:
                 status[nb.name] = "failed"
