@@ -99,6 +99,11 @@ class BartlettResult(Result):
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{"chi2": self.chi2, "df": self.df, "p": self.p, "n": self.n}])
 
+    def interpret(self, lang: str = "zh") -> str:
+        from .present.thesis import bartlett_verdict
+
+        return bartlett_verdict(self, lang)
+
 
 def bartlett(items) -> BartlettResult:
     """χ² = −(n − 1 − (2p + 5)/6) ln|R|, df = p(p − 1)/2 (Bartlett, 1951); as ``psych::cortest.bartlett``."""
@@ -396,6 +401,11 @@ class HarmanResult(Result):
         return pd.DataFrame([{"first_factor_share": self.first_factor_share,
                               "common_method_bias": self.common_method_bias}])
 
+    def interpret(self, lang: str = "zh") -> str:
+        from .present.thesis import harman_verdict
+
+        return harman_verdict(self, lang)
+
 
 def harman(items) -> HarmanResult:
     """Share of total variance taken by the first unrotated principal component of all items."""
@@ -406,7 +416,7 @@ def harman(items) -> HarmanResult:
 
 @result
 class ConstructSummary(Result):
-    """``constructs``: k, n, α, CR, AVE, smallest loading, largest HTMT and inter-construct r per
+    """``constructs``: k, n, α, CR, AVE, smallest and largest loading, largest HTMT and inter-construct r per
     construct with a pass flag for each; ``thresholds`` used (defaults :data:`THRESHOLDS`)."""
 
     constructs: pd.DataFrame
@@ -417,15 +427,12 @@ class ConstructSummary(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.constructs
 
-    def table(self, lang: str = "zh"):
-        from .present.labels import label
-        from .present.table import Table
+    def table(self, lang: str = "zh", *, names=None):
+        """Per construct: items, range of standardised loadings, α, CR, AVE, √AVE and the largest
+        HTMT, with the criteria and their sources in the note."""
+        from .present.thesis import construct_summary_table
 
-        f = self.constructs[["k", "n", "alpha", "cr", "ave", "min_loading", "max_htmt", "max_r"]]
-        th = self.thresholds
-        note = label("construct_summary_note", lang).format(**th)
-        return Table.build(f, title=label("construct_summary", lang), lang=lang,
-                           kinds={"k": "int", "n": "int"}, note=note)
+        return construct_summary_table(self, lang, names=names)
 
     def interpret(self, lang: str = "zh") -> str:
         from .present.text import construct_summary_verdict
@@ -454,9 +461,10 @@ def construct_summary(data, model, *, thresholds: dict | None = None, cfa_result
         others = [c for c in model if c != name]
         max_htmt = res.htmt.loc[name, others].max() if others else np.nan
         max_r = res.factor_correlations.loc[name, others].abs().max() if others else np.nan
-        min_load = res.loadings.loc[res.loadings["construct"] == name, "std_loading"].min()
+        own = res.loadings.loc[res.loadings["construct"] == name, "std_loading"]
+        min_load = own.min()
         rows.append({"construct": name, "k": len(cols), "n": res.n, "alpha": a.alpha, "cr": res.cr[name],
-                     "ave": res.ave[name], "min_loading": min_load, "max_htmt": max_htmt, "max_r": max_r,
+                     "ave": res.ave[name], "min_loading": min_load, "max_loading": own.max(), "max_htmt": max_htmt, "max_r": max_r,
                      "alpha_ok": a.alpha >= th["alpha"], "loading_ok": min_load >= th["loading"],
                      "cr_ok": res.cr[name] >= th["cr"], "ave_ok": res.ave[name] >= th["ave"],
                      "htmt_ok": bool(np.isnan(max_htmt) or max_htmt < th["htmt"]),

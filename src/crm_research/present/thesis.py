@@ -1,0 +1,321 @@
+"""The thesis tables and interpretations of the core survey results: correlations with M, SD and
+√AVE, hierarchical regression with the models side by side, reliability and convergent validity,
+mediation as PROCESS prints it, Harman's single-factor test and Bartlett's test.
+
+Tables are :class:`~crm_research.present.table.Table` objects whose every header, row label and
+note comes from the label catalogue (namespace ``thesis``); interpretations state the numbers of the
+result and judge them against the usual criterion, naming its source. Nothing here computes a
+statistic: every number is a field of the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .labels import check_lang, label
+from .table import Table, format_p, format_value, stars
+
+__all__ = ["display_names", "correlation_table", "hierarchical_table", "construct_summary_table", "mediation_table",
+           "correlation_verdict", "hierarchical_verdict", "mediation_verdict", "harman_verdict", "bartlett_verdict"]
+
+
+def _l(key: str, lang: str, **fmt) -> str:
+    text = label(key, lang, ns="thesis")
+    return text.format(**fmt) if fmt else text
+
+
+def display_names(names, lang: str):
+    """A function variable → display name: from a mapping, from an Instrument (construct labels,
+    then item codes as they are), or the names as they are."""
+    if names is None:
+        return lambda v: str(v)
+    if hasattr(names, "constructs") and hasattr(names, "construct_label"):
+        return lambda v: names.construct_label(v, lang) if v in names.constructs else str(v)
+    if isinstance(names, Mapping):
+        return lambda v: str(names.get(v, v))
+    raise TypeError(f"names must be a mapping variable → name or an Instrument, got {type(names).__name__}")
+
+
+def _num(v, kind: str) -> str:
+    return format_value(v, kind)
+
+
+def _sep(lang: str) -> str:
+    return "，" if lang == "zh" else ", "
+
+
+def _join(items, lang: str) -> str:
+    items = list(items)
+    if lang == "zh":
+        return "、".join(items)
+    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1] if items else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# correlations
+
+
+def correlation_table(res, lang: str = "zh", *, names=None) -> Table:
+    check_lang(lang)
+    name = display_names(names, lang)
+    cols = list(res.r.columns)
+    cells = res.cells
+    frame = pd.DataFrame({_l("mean", lang): res.mean[cols].to_numpy(), _l("sd", lang): res.sd[cols].to_numpy()},
+                         index=[f"{i + 1}. {name(c)}" for i, c in enumerate(cols)])
+    for j, c in enumerate(cols):
+        frame[str(j + 1)] = cells[c].to_numpy()
+    n = int(np.diag(res.n.to_numpy()).min())
+    note = _l("corr_note_sqrt_ave" if res.sqrt_ave is not None else "corr_note", lang, n=n)
+    kinds = {_l("mean", lang): "coef", _l("sd", lang): "coef", **{str(j + 1): "text" for j in range(len(cols))}}
+    return Table(title=_l("correlation_title", lang), frame=frame, note=note, kinds=kinds, lang=lang,
+                 stub=_l("variable", lang))
+
+
+def correlation_verdict(res, lang: str = "zh", *, names=None) -> str:
+    """Range of the correlations, how many are significant, and with √AVE the Fornell–Larcker
+    criterion: each construct's √AVE above its correlations with the others (Fornell & Larcker, 1981)."""
+    check_lang(lang)
+    name = display_names(names, lang)
+    cols = list(res.r.columns)
+    lower = [(cols[i], cols[j]) for i in range(len(cols)) for j in range(i)]
+    rs = np.array([res.r.loc[a, b] for a, b in lower])
+    ps = np.array([res.p.loc[a, b] for a, b in lower])
+    sig = int((ps < 0.05).sum())
+    lo, hi = _num(rs.min(), "coef"), _num(rs.max(), "coef")
+    if lang == "zh":
+        out = f"{len(cols)} 个变量两两之间的相关系数在 {lo} 至 {hi} 之间，{len(rs)} 个相关系数中有 {sig} 个在 0.05 水平上显著。"
+    else:
+        out = (f"The correlations among the {len(cols)} variables range from {lo} to {hi}; {sig} of the {len(rs)} "
+               f"are significant at the 0.05 level.")
+    if res.sqrt_ave is None:
+        return out
+    judged = [c for c in cols if c in res.sqrt_ave.index]
+    fails = []
+    for c in judged:
+        others = res.r.loc[c, [o for o in cols if o != c]].abs()
+        if not (res.sqrt_ave[c] > others.max()):
+            fails.append(c)
+    s_lo, s_hi = _num(res.sqrt_ave[judged].min(), "coef"), _num(res.sqrt_ave[judged].max(), "coef")
+    if lang == "zh":
+        out += f"各构念 AVE 的平方根在 {s_lo} 至 {s_hi} 之间，"
+        out += ("均大于该构念与其他构念的相关系数，满足 Fornell 与 Larcker（1981）的区分效度标准。" if not fails else
+                f"{_join(map(name, fails), lang)}的 AVE 平方根未超过其与其他构念的相关系数，"
+                f"未满足 Fornell 与 Larcker（1981）的区分效度标准。")
+    else:
+        out += f" The square roots of AVE range from {s_lo} to {s_hi}; "
+        out += ("each exceeds the construct's correlations with the others, which meets Fornell and Larcker's (1981) "
+                "criterion for discriminant validity." if not fails else
+                f"for {_join(map(name, fails), lang)} it does not exceed the correlations with the other constructs, "
+                f"so Fornell and Larcker's (1981) criterion for discriminant validity is not met.")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# hierarchical regression
+
+
+def hierarchical_table(res, lang: str = "zh", *, coef: str = "beta", names=None) -> Table:
+    check_lang(lang)
+    if coef not in ("beta", "b"):
+        from .._core.errors import DataError
+
+        raise DataError(f"HierarchicalResult.table: coef={coef!r} is not one of ['beta', 'b']")
+    name = display_names(names, lang)
+    co = res.coefficients
+    terms = list(dict.fromkeys(co["term"]))
+    if coef == "beta":
+        terms = [t for t in terms if t != "(intercept)"]
+    steps = list(res.steps["step"])
+    row_names = [_l("intercept", lang) if t == "(intercept)" else name(t) for t in terms]
+    summary = [("r2", "r2", "coef", None), ("adj_r2", "adj_r2", "coef", None), ("delta_r2", "delta_r2", "coef", None),
+               ("f", "f", "stat", "p"), ("f_change", "f_change", "stat", "p_change")]
+    index = row_names + [_l(k, lang) for k, *_ in summary]
+    frame = pd.DataFrame(index=index)
+    for s in steps:
+        est_col = f"{_l('model', lang)} {s} {_l(coef, lang)}"
+        t_col = f"{_l('model', lang)} {s} t"
+        est, tv = [], []
+        for t in terms:
+            row = co[(co["step"] == s) & (co["term"] == t)]
+            if row.empty:
+                est.append(""), tv.append("")
+                continue
+            r = row.iloc[0]
+            est.append(_num(r[coef], "coef") + stars(r["p"]))
+            tv.append(_num(r["t"], "stat"))
+        st = res.steps[res.steps["step"] == s].iloc[0]
+        for _, field_, kind, pcol in summary:
+            est.append(_num(st[field_], kind) + (stars(st[pcol]) if pcol else ""))
+            tv.append("")
+        frame[est_col] = est
+        frame[t_col] = tv
+    note = _l(f"hierarchical_note_{coef}", lang, n=res.n) + " " + _l("stars_note", lang)
+    return Table(title=_l("hierarchical_title", lang, y=name(res.y) if res.y else "—"), frame=frame, note=note,
+                 kinds={c: "text" for c in frame.columns}, lang=lang, stub="")
+
+
+def hierarchical_verdict(res, lang: str = "zh", *, names=None) -> str:
+    """R² of each model, the ΔR² of each step with its F test, and the predictors significant in
+    the last model."""
+    check_lang(lang)
+    name = display_names(names, lang)
+    parts = []
+    co = res.coefficients
+    for _, st in res.steps.iterrows():
+        s = int(st["step"])
+        fch = f"F({int(st['df1'])}, {int(st['df2'])}) = {_num(st['f_change'], 'stat')}, p {_p(st['p_change'])}"
+        if lang == "zh":
+            parts.append(f"模型 {s} 的 R² = {_num(st['r2'], 'coef')}，ΔR² = {_num(st['delta_r2'], 'coef')}（{fch}）")
+        else:
+            parts.append(f"model {s} has R² = {_num(st['r2'], 'coef')}, ΔR² = {_num(st['delta_r2'], 'coef')} ({fch})")
+    last = int(res.steps["step"].max())
+    fin = co[(co["step"] == last) & (co["term"] != "(intercept)")]
+    sig = fin[fin["p"] < 0.05]
+    preds = [f"{name(r['term'])}（β = {_num(r['beta'], 'coef')}, p {_p(r['p'])}）" if lang == "zh" else
+             f"{name(r['term'])} (β = {_num(r['beta'], 'coef')}, p {_p(r['p'])})" for _, r in sig.iterrows()]
+    if lang == "zh":
+        out = "；".join(parts) + "。"
+        out += (f"在模型 {last} 中，{_join(preds, lang)}对{name(res.y) if res.y else '因变量'}的影响显著（p < 0.05）。"
+                if preds else f"在模型 {last} 中没有预测变量在 0.05 水平上显著。")
+        return out
+    out = "; ".join(parts)
+    out = out[0].upper() + out[1:] + ". "
+    out += (f"In model {last}, {_join(preds, lang)} significantly predict {name(res.y) if res.y else 'the outcome'} "
+            f"(p < 0.05)." if preds else f"In model {last}, no predictor is significant at the 0.05 level.")
+    return out
+
+
+def _p(p) -> str:
+    text = format_p(p)
+    return text if text.startswith("<") else f"= {text}"
+
+
+# ---------------------------------------------------------------------------------------------
+# reliability and convergent validity
+
+
+def construct_summary_table(res, lang: str = "zh", *, names=None) -> Table:
+    check_lang(lang)
+    name = display_names(names, lang)
+    c = res.constructs
+    frame = pd.DataFrame({
+        _l("items", lang): c["k"].astype(int).to_numpy(),
+        _l("loading_range", lang): [f"{_num(a, 'coef')}–{_num(b, 'coef')}" for a, b in zip(c["min_loading"], c["max_loading"])],
+        _l("alpha", lang): c["alpha"].to_numpy(), _l("cr", lang): c["cr"].to_numpy(), _l("ave", lang): c["ave"].to_numpy(),
+        _l("sqrt_ave", lang): np.sqrt(c["ave"].to_numpy()), _l("max_htmt", lang): c["max_htmt"].to_numpy(),
+    }, index=[name(i) for i in c.index])
+    kinds = {_l("items", lang): "int", _l("loading_range", lang): "text", **{_l(k, lang): "coef" for k in
+                                                                              ("alpha", "cr", "ave", "sqrt_ave", "max_htmt")}}
+    note = _l("construct_summary_note", lang, n=int(c["n"].iloc[0]), **res.thresholds)
+    return Table(title=_l("construct_summary_title", lang), frame=frame, note=note, kinds=kinds, lang=lang,
+                 stub=_l("construct", lang))
+
+
+# ---------------------------------------------------------------------------------------------
+# mediation
+
+
+def _mediation_rows(res):
+    """(kind, mediator, effect, se, t, p, low, high) per row: total, direct, then indirect."""
+    p = res.paths
+    rows = []
+    for kind in ("total", "direct"):
+        r = p[p["path"] == kind].iloc[0]
+        rows.append((kind, None, r["estimate"], r["se"], r["t"], r["p"], r["ci_low"], r["ci_high"]))
+    for med, e in res.effects.iterrows():
+        rows.append(("indirect", med, e["indirect"], e["se_boot"], np.nan, np.nan, e["ci_low"], e["ci_high"]))
+    return rows
+
+
+def mediation_table(res, lang: str = "zh", *, names=None) -> Table:
+    check_lang(lang)
+    name = display_names(names, lang)
+    x, y = name(res.x), name(res.y)
+    index, data = [], []
+    for kind, med, eff, se, t, p, lo, hi in _mediation_rows(res):
+        if kind == "indirect":
+            index.append(_l("total_indirect", lang) if med == "total" else
+                         _l("indirect_effect", lang, x=x, m=name(med), y=y))
+        else:
+            index.append(_l(f"{kind}_effect", lang, x=x, y=y))
+        data.append([eff, se, t, p, lo, hi, eff / res.total if res.total else np.nan])
+    cols = [_l("effect", lang), _l("se", lang), "t", "p", _l("llci", lang), _l("ulci", lang), _l("share", lang)]
+    frame = pd.DataFrame(data, index=index, columns=cols)
+    kinds = dict(zip(cols, ["coef", "coef", "stat", "p", "coef", "coef", "pct"]))
+    note = _l("mediation_note", lang, level=100 * res.level, n_boot=res.n_boot, n=res.n)
+    return Table(title=_l("mediation_title", lang), frame=frame, note=note, kinds=kinds, lang=lang,
+                 stub=_l("effect_type", lang))
+
+
+def mediation_verdict(res, lang: str = "zh", *, names=None) -> str:
+    """Each indirect effect with its bootstrap interval, significant when the interval excludes 0
+    (Hayes, 2022); with the direct effect, complementary or indirect-only mediation (Zhao, Lynch &
+    Chen, 2010)."""
+    check_lang(lang)
+    name = display_names(names, lang)
+    x, y = name(res.x), name(res.y)
+    rows = _mediation_rows(res)
+    direct = rows[1]
+    d_sig = direct[5] < 0.05
+    level = f"{100 * res.level:g}%"
+    parts = []
+    for kind, med, eff, se, t, p, lo, hi in rows[2:]:
+        if med == "total" or not np.isfinite(lo):
+            continue
+        sig = lo > 0 or hi < 0
+        ci = f"[{_num(lo, 'coef')}, {_num(hi, 'coef')}]"
+        if lang == "zh":
+            kind_text = ("且直接效应显著，为部分（互补型）中介" if d_sig else "而直接效应不显著，为完全（仅间接）中介") if sig else ""
+            parts.append(f"{x}通过{name(med)}影响{y}的间接效应为 {_num(eff, 'coef')}，{level} Bootstrap 置信区间为 {ci}，"
+                         + ("不包含 0，中介效应显著" + kind_text if sig else "包含 0，中介效应不显著"))
+        else:
+            kind_text = ((", and with a significant direct effect the mediation is complementary (partial)" if d_sig
+                          else "; the direct effect is not significant, so the mediation is indirect-only (full)")
+                         if sig else "")
+            parts.append(f"the indirect effect of {x} on {y} through {name(med)} is {_num(eff, 'coef')} with a {level} "
+                         f"bootstrap interval of {ci}, which " + ("excludes 0: the mediation is significant" + kind_text
+                                                                  if sig else "includes 0: no significant mediation"))
+    dtext = (f"直接效应为 {_num(direct[2], 'coef')}（p {_p(direct[5])}）" if lang == "zh" else
+             f"the direct effect is {_num(direct[2], 'coef')} (p {_p(direct[5])})")
+    if lang == "zh":
+        return ("；".join(parts) + "。" + dtext + "。判断依据：Bootstrap 置信区间不含 0 即间接效应显著（Hayes, 2022）；"
+                "中介类型按 Zhao、Lynch 与 Chen（2010）划分。")
+    text = "; ".join(parts) + "; " + dtext + "."
+    return (text[0].upper() + text[1:] + " An indirect effect is significant when its bootstrap interval excludes 0 "
+            "(Hayes, 2022); the type of mediation follows Zhao, Lynch and Chen (2010).")
+
+
+# ---------------------------------------------------------------------------------------------
+# common method bias and sphericity
+
+
+def harman_verdict(res, lang: str = "zh") -> str:
+    """Harman's single-factor test: common method bias is a concern when the first unrotated
+    component takes 50 % or more of the variance (Podsakoff et al., 2003)."""
+    check_lang(lang)
+    share = f"{100 * res.first_factor_share:.2f}%"
+    if lang == "zh":
+        return (f"对全部 {res.n_items} 个题项做未旋转的主成分分析，第一个成分解释了 {share} 的方差，"
+                + ("超过 50% 的临界值，存在较严重的共同方法偏差" if res.common_method_bias else "低于 50% 的临界值，不存在严重的共同方法偏差")
+                + "（Podsakoff et al., 2003）。")
+    return (f"In an unrotated principal component analysis of all {res.n_items} items the first component explains {share} of the variance, "
+            + ("above the 50% threshold: common method bias is a serious concern" if res.common_method_bias
+               else "below the 50% threshold: common method bias is not a serious concern")
+            + " (Podsakoff et al., 2003).")
+
+
+def bartlett_verdict(res, lang: str = "zh") -> str:
+    """Bartlett's (1951) test of sphericity: significant means the correlation matrix is not an
+    identity matrix and the items suit factor analysis."""
+    check_lang(lang)
+    chi = f"χ²({res.df}) = {_num(res.chi2, 'stat')}, p {_p(res.p)}"
+    ok = res.p < 0.05
+    if lang == "zh":
+        return (f"Bartlett 球形检验 {chi}，" + ("达到显著水平，相关矩阵不是单位矩阵，适合进行因子分析" if ok else
+                                          "未达到显著水平，不适合进行因子分析") + "（Bartlett, 1951）。")
+    return (f"Bartlett's test of sphericity gives {chi}: " + ("the correlation matrix is not an identity matrix and the "
+                                                               "items suit factor analysis" if ok else
+                                                               "the items do not suit factor analysis") + " (Bartlett, 1951).")
