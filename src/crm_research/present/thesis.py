@@ -10,6 +10,7 @@ statistic: every number is a field of the result.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -37,6 +38,17 @@ def display_names(names, lang: str):
     if isinstance(names, Mapping):
         return lambda v: str(names.get(v, v))
     raise TypeError(f"names must be a mapping variable → name or an Instrument, got {type(names).__name__}")
+
+
+def _zh(name: str) -> str:
+    """A name inside Chinese text: Latin names get a space on each side, Chinese ones none."""
+    return name if any("\u4e00" <= ch <= "\u9fff" for ch in name) else f" {name} "
+
+
+def _tidy(text: str) -> str:
+    """Chinese text with Latin names: single spaces, none next to Chinese punctuation."""
+    text = re.sub(r" {2,}", " ", text)
+    return re.sub(r" ?([，。；、（）：]) ?", r"\1", text).strip()
 
 
 def _num(v, kind: str) -> str:
@@ -102,8 +114,9 @@ def correlation_verdict(res, lang: str = "zh", *, names=None) -> str:
     if lang == "zh":
         out += f"各构念 AVE 的平方根在 {s_lo} 至 {s_hi} 之间，"
         out += ("均大于该构念与其他构念的相关系数，满足 Fornell 与 Larcker（1981）的区分效度标准。" if not fails else
-                f"{_join(map(name, fails), lang)}的 AVE 平方根未超过其与其他构念的相关系数，"
+                f"{_zh(_join(map(name, fails), lang))}的 AVE 平方根未超过其与其他构念的相关系数，"
                 f"未满足 Fornell 与 Larcker（1981）的区分效度标准。")
+        return _tidy(out)
     else:
         out += f" The square roots of AVE range from {s_lo} to {s_hi}; "
         out += ("each exceeds the construct's correlations with the others, which meets Fornell and Larcker's (1981) "
@@ -178,9 +191,9 @@ def hierarchical_verdict(res, lang: str = "zh", *, names=None) -> str:
              f"{name(r['term'])} (β = {_num(r['beta'], 'coef')}, p {_p(r['p'])})" for _, r in sig.iterrows()]
     if lang == "zh":
         out = "；".join(parts) + "。"
-        out += (f"在模型 {last} 中，{_join(preds, lang)}对{name(res.y) if res.y else '因变量'}的影响显著（p < 0.05）。"
+        out += (f"在模型 {last} 中，{_join(preds, lang)}对{_zh(name(res.y)) if res.y else '因变量'}的影响显著（p < 0.05）。"
                 if preds else f"在模型 {last} 中没有预测变量在 0.05 水平上显著。")
-        return out
+        return _tidy(out)
     out = "; ".join(parts)
     out = out[0].upper() + out[1:] + ". "
     out += (f"In model {last}, {_join(preds, lang)} significantly predict {name(res.y) if res.y else 'the outcome'} "
@@ -269,7 +282,7 @@ def mediation_verdict(res, lang: str = "zh", *, names=None) -> str:
         ci = f"[{_num(lo, 'coef')}, {_num(hi, 'coef')}]"
         if lang == "zh":
             kind_text = ("且直接效应显著，为部分（互补型）中介" if d_sig else "而直接效应不显著，为完全（仅间接）中介") if sig else ""
-            parts.append(f"{x}通过{name(med)}影响{y}的间接效应为 {_num(eff, 'coef')}，{level} Bootstrap 置信区间为 {ci}，"
+            parts.append(f"{_zh(x)}通过{_zh(name(med))}影响{_zh(y)}的间接效应为 {_num(eff, 'coef')}，{level} Bootstrap 置信区间为 {ci}，"
                          + ("不包含 0，中介效应显著" + kind_text if sig else "包含 0，中介效应不显著"))
         else:
             kind_text = ((", and with a significant direct effect the mediation is complementary (partial)" if d_sig
@@ -281,7 +294,7 @@ def mediation_verdict(res, lang: str = "zh", *, names=None) -> str:
     dtext = (f"直接效应为 {_num(direct[2], 'coef')}（p {_p(direct[5])}）" if lang == "zh" else
              f"the direct effect is {_num(direct[2], 'coef')} (p {_p(direct[5])})")
     if lang == "zh":
-        return ("；".join(parts) + "。" + dtext + "。判断依据：Bootstrap 置信区间不含 0 即间接效应显著（Hayes, 2022）；"
+        return _tidy("；".join(parts) + "。" + dtext + "。判断依据：Bootstrap 置信区间不含 0 即间接效应显著（Hayes, 2022）；"
                 "中介类型按 Zhao、Lynch 与 Chen（2010）划分。")
     text = "; ".join(parts) + "; " + dtext + "."
     return (text[0].upper() + text[1:] + " An indirect effect is significant when its bootstrap interval excludes 0 "
