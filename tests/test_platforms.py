@@ -73,7 +73,7 @@ def test_wenjuanxing_text_export_maps_option_text_and_headers():
     assert s.meta["encoding"] == "gb18030"            # the GBK CSV Wenjuanxing writes
     assert s.item_headers["SQ1"] == "3(该公司的配送准时)"
     assert s.item_headers["LOY3"] == "5(即使价格略高我也会选择该公司)"
-    assert s.responses["1、您的性别:"].tolist()[:2] == ["女", "男"]   # non-item columns untouched
+    assert s.responses["1、您的性别："].tolist()[:2] == ["女", "男"]   # non-item columns untouched, headers as spelled
 
 
 def test_qualtrics_three_header_rows_and_english_option_text():
@@ -220,6 +220,19 @@ def test_two_questions_with_the_same_wording_are_not_guessed(tmp_path):
         _load(p)
 
 
+def test_skip_codes_inside_the_scale_are_answers(tmp_path):
+    """On a −3…3 scale a −3 is an answer: Wenjuanxing's skip code only counts outside the scale."""
+    spec = yaml.safe_load(INST.read_text(encoding="utf-8"))
+    spec["scale"] = {"min": -3, "max": 3}
+    p = tmp_path / "bipolar.yaml"
+    p.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    f = pd.read_excel(D / "wjx_numbers.xlsx")
+    qs = [c for c in f.columns if c[0] in "345"]
+    f[qs] = f[qs].where(f[qs] < 0, f[qs] - 3)          # answers 1…5 → −2…2; −3 and −2 codes stay
+    s = Survey.from_frame(f, p)
+    assert s.skipped.sum() == 0 and s.responses.loc[4, "LOY3"] == -3 and s.responses.loc[7, "SQ3"] == -2
+
+
 def test_unknown_platform_name():
     with pytest.raises(DataError, match=r"platform='wjx' is not one of \['wenjuanxing', 'tencent', 'credamo', 'qualtrics'\]"):
         load_survey(D / "wjx_numbers.xlsx", INST, platform="wjx")
@@ -237,7 +250,7 @@ def test_draft_instrument_from_an_export(tmp_path):
     out = tmp_path / "draft.yaml"
     text = draft_instrument(D / "wjx_numbers.xlsx", name="我的问卷", out=out)
     assert out.read_text(encoding="utf-8") == text
-    assert "# left out, answers are free text: 6、您对我们的服务有什么建议?" in text
+    assert "# left out, answers are free text: 6、您对我们的服务有什么建议？" in text
     spec = yaml.safe_load(text)
     items = spec["constructs"]["TODO"]["items"]
     assert list(items) == ["Q1", "Q2"] + [f"Q{q}_{i}" for q in (3, 4, 5) for i in (1, 2, 3)]

@@ -322,3 +322,36 @@ def test_notebooks_pass_the_square_root_of_ave():
         code = "".join("".join(c["source"]) for c in json.loads(nb.read_text(encoding="utf-8"))["cells"])
         for call in re.findall(r"sqrt_ave=([^,)\n]+)", code):
             assert call.startswith("np.sqrt(") or call.strip() in ("cfa", "cfa_result"), (nb.name, call)
+
+
+def test_efa_table_and_interpretation(mobi):
+    items = MODEL["quality"] + MODEL["satisfaction"] + MODEL["image"]
+    e = val.efa(mobi[items], 3, rotation="varimax")
+    t = e.table("zh")
+    f = t.formatted()
+    lam = e.loadings.to_numpy()
+    # orthogonal rotation: communality = row sum of squared loadings, SS loadings = column sums
+    assert_allclose(e.communalities.to_numpy(), (lam ** 2).sum(axis=1), rtol=1e-6)
+    for j in range(3):
+        col = f"因子 {j + 1}"
+        for i, item in enumerate(items):
+            assert f.loc[item, col] == (_f(lam[i, j]) if abs(lam[i, j]) >= 0.4 else "")
+        assert f.loc["旋转后载荷平方和", col] == _f((lam[:, j] ** 2).sum())
+        assert f.loc["方差解释率（%）", col] == f"{100 * (lam[:, j] ** 2).sum() / len(items):.2f}"
+    cum = 100 * (lam ** 2).sum() / len(items)
+    assert f.loc["累计方差解释率（%）", "因子 3"] == f"{cum:.2f}"
+    assert "最大方差法（Varimax）" in t.note and "0.4" in t.note
+    _no_raw_identifiers(t)
+    _no_raw_identifiers(e.table("en"))
+    top = np.abs(lam).max(axis=1)
+    weak = [it for it, v in zip(items, top) if v < 0.5]
+    cross = [it for it, r in zip(items, np.abs(lam)) if (r >= 0.4).sum() > 1]
+    assert weak and cross
+    for lang in ("zh", "en"):
+        assert _numbers(e.interpret(lang)) == (
+            ["3", f"{cum:.2f}", "60", "2010", _f(top.min()), _f(top.max())] + _digits(weak) + ["0.5", "2010"]
+            + _digits(cross) + ["0.4"]), e.interpret(lang)
+
+
+def _digits(names):
+    return [d for n in names for d in _numbers(n)]

@@ -189,6 +189,8 @@ def _checked(frame: pd.DataFrame, instrument, id_column, file: str, meta: dict, 
     if inst is not None:
         if skip_codes is None:
             skip_codes = spec.skip_codes if spec else ()
+        # a code inside the scale is an answer (a −3…3 scale), never a skip
+        skip_codes = tuple(c for c in skip_codes if not inst.scale_min <= c <= inst.scale_max)
         frame, skipped = _answers_checked(frame, inst, file, codes=_label_codes(inst), skip_codes=tuple(skip_codes),
                                           skip_texts=spec.skip_texts if spec else ())
         counts = pd.Series({i: len(skipped.get(i, ())) for i in inst.items}, name="skipped", dtype=int)

@@ -48,7 +48,6 @@ def chapter(survey, *, x: str, m: str, y: str, controls=(), constructs=None, lan
     two items). ``min_duration`` (seconds) is passed to :meth:`Survey.screen`.
     """
     from . import regression, reliability, validity
-    from .present.table import Table
     from .tables import to_docx
 
     inst = survey._require_instrument("chapter")
@@ -82,11 +81,8 @@ def chapter(survey, *, x: str, m: str, y: str, controls=(), constructs=None, lan
         add(rel.table(lang), rel.interpret(lang))
         k, b = validity.kmo(items), validity.bartlett(items)
         efa = validity.efa(items, len(names), rotation="varimax")
-        loadings = efa.loadings.where(efa.loadings.abs() >= 0.4)
-        loadings.index.name = "item"
-        add(Table.build(loadings, title="EFA" if lang == "en" else "探索性因子分析旋转成分矩阵", lang=lang,
-                        kinds={c: "coef" for c in loadings.columns}),
-            k.interpret(lang) + (" " if lang == "en" else "") + b.interpret(lang))
+        sep = " " if lang == "en" else ""
+        add(efa.table(lang), k.interpret(lang) + sep + b.interpret(lang) + sep + efa.interpret(lang))
         cfa = validity.cfa(keyed, model)
         add(cfa.table(lang), cfa.interpret(lang))
         summary = validity.construct_summary(keyed, model, cfa_result=cfa)

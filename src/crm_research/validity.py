@@ -132,15 +132,28 @@ class EFAResult(Result):
 
     title = "Exploratory factor analysis"
 
-    def table(self, cut: float = 0.4) -> pd.DataFrame:
+    def loadings_shown(self, cut: float = 0.4) -> pd.DataFrame:
         """Loadings with |λ| < ``cut`` blanked, plus communality and a cross-loading flag."""
         shown = self.loadings.where(self.loadings.abs() >= cut)
         shown["communality"] = self.communalities
         shown["cross_loading"] = (self.loadings.abs() >= cut).sum(axis=1) > 1
         return shown
 
+    def table(self, lang: str = "zh", *, cut: float = 0.4, names=None):
+        """The rotated loading matrix as theses print it: loadings below ``cut`` left blank,
+        communalities, then the sums of squared loadings, % of variance and cumulative %.
+        ``names`` (a mapping or an Instrument) gives the items' display names."""
+        from .present.thesis import efa_table
+
+        return efa_table(self, lang, cut=cut, names=names)
+
+    def interpret(self, lang: str = "zh", *, cut: float = 0.4) -> str:
+        from .present.thesis import efa_verdict
+
+        return efa_verdict(self, lang, cut=cut)
+
     def to_frame(self) -> pd.DataFrame:
-        return self.table()
+        return self.loadings_shown()
 
 
 def _reduced_eigenvalues(r: np.ndarray) -> np.ndarray:

@@ -153,7 +153,9 @@ def _ip(v):
 
 
 def _first(frame: pd.DataFrame, names: tuple) -> str | None:
-    return next((c for c in names if c in frame.columns), None)
+    """The first of ``names`` among the frame's columns (compared NFKC-normalised), as the frame spells it."""
+    spelled = {_nfkc(c): c for c in frame.columns}
+    return next((spelled[_nfkc(c)] for c in names if _nfkc(c) in spelled), None)
 
 
 def normalise(frame: pd.DataFrame, meta: dict, file: str, *, platform: str | None = None) -> tuple[pd.DataFrame, dict]:
@@ -170,15 +172,14 @@ def normalise(frame: pd.DataFrame, meta: dict, file: str, *, platform: str | Non
     elif platform not in PLATFORMS:
         raise DataError(f"load_survey: platform={platform!r} is not one of {list(PLATFORMS)}")
     meta["platform"] = platform
-    frame = frame.copy()
-    frame.columns = [_nfkc(c) for c in frame.columns]
+    frame = frame.copy()      # headers keep their spelling; matching compares them NFKC-normalised
     questions = {c: c for c in frame.columns}
     if platform is None:
         meta.setdefault("questions", questions)
         return frame, meta
     spec = PLATFORMS[platform]
     if platform == "qualtrics" and len(frame) >= 2 and str(frame.iloc[1, 0]).lstrip().startswith('{"ImportId"'):
-        questions = {c: _nfkc(t) if isinstance(t, str) else c for c, t in zip(frame.columns, frame.iloc[0])}
+        questions = {c: t if isinstance(t, str) else c for c, t in zip(frame.columns, frame.iloc[0])}
         frame = frame.iloc[2:]   # index 2, 3, … so that row numbers in messages are the file's (4, 5, …)
         meta["header_rows"] = 3
         if frame.empty:
@@ -206,7 +207,8 @@ def normalise(frame: pd.DataFrame, meta: dict, file: str, *, platform: str | Non
             frame[target] = values
     id_col = _first(frame, spec.id)
     meta["id_column"] = id_col
-    meta_cols = set(used) | set(META_COLUMNS) | {c for c in spec.other_meta if c in frame.columns}
+    other = {_nfkc(c) for c in spec.other_meta}
+    meta_cols = set(used) | set(META_COLUMNS) | {c for c in frame.columns if _nfkc(c) in other}
     if id_col:
         meta_cols.add(id_col)
     meta["meta_columns"] = [c for c in frame.columns if c in meta_cols]

@@ -19,7 +19,7 @@ import pandas as pd
 from .labels import check_lang, label
 from .table import Table, format_p, format_value, stars
 
-__all__ = ["display_names", "correlation_table", "hierarchical_table", "construct_summary_table", "mediation_table",
+__all__ = ["display_names", "efa_table", "efa_verdict", "correlation_table", "hierarchical_table", "construct_summary_table", "mediation_table",
            "correlation_verdict", "hierarchical_verdict", "mediation_verdict", "harman_verdict", "bartlett_verdict"]
 
 
@@ -64,6 +64,64 @@ def _join(items, lang: str) -> str:
     if lang == "zh":
         return "、".join(items)
     return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1] if items else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# exploratory factor analysis
+
+
+def _pc(res) -> bool:
+    return res.method == "principal"
+
+
+def efa_table(res, lang: str = "zh", *, cut: float = 0.4, names=None) -> Table:
+    check_lang(lang)
+    name = display_names(names, lang)
+    word = _l("component" if _pc(res) else "factor", lang)
+    cols = [f"{word} {i + 1}" for i in range(res.n_factors)]
+    load = res.loadings.to_numpy()
+    rows = [[_num(v, "coef") if abs(v) >= cut else "" for v in r] + [_num(h, "coef")]
+            for r, h in zip(load, res.communalities.to_numpy())]
+    var = res.variance
+    rows.append([_num(v, "coef") for v in var["ss_loadings"]] + [""])
+    rows.append([f"{100 * v:.2f}" for v in var["proportion"]] + [""])
+    rows.append([f"{100 * v:.2f}" for v in var["cumulative"]] + [""])
+    index = [name(i) for i in res.loadings.index] + [_l(k, lang) for k in ("ss_loadings", "variance_pct", "cumulative_pct")]
+    frame = pd.DataFrame(rows, index=index, columns=cols + [_l("communality", lang)])
+    note = _l("efa_note", lang, method=_l(f"method.{res.method}", lang), rotation=_l(f"rotation.{res.rotation}", lang),
+              cut=cut)
+    return Table(title=_l("efa_title_pc" if _pc(res) else "efa_title", lang), frame=frame, note=note,
+                 kinds={c: "text" for c in frame.columns}, lang=lang, stub=_l("item", lang))
+
+
+def efa_verdict(res, lang: str = "zh", *, cut: float = 0.4) -> str:
+    """Factors kept and the cumulative variance they explain (60 % as the usual reference in the
+    social sciences, Hair et al., 2010); items whose largest loading is below 0.5 (Hair et al.,
+    2010) and items loading at least ``cut`` on more than one factor."""
+    check_lang(lang)
+    load = res.loadings.abs()
+    top = load.max(axis=1)
+    weak = [str(i) for i in load.index[top < 0.5]]
+    cross = [str(i) for i in load.index[(load >= cut).sum(axis=1) > 1]]
+    cum = 100 * float(res.variance["cumulative"].iloc[-1])
+    unit = "成分" if _pc(res) else "因子"
+    if lang == "zh":
+        out = (f"提取 {res.n_factors} 个{unit}，累计解释 {cum:.2f}% 的方差，" + ("达到" if cum >= 60 else "低于")
+               + f"社会科学研究常用的 60% 参照标准（Hair et al., 2010）。各题项在所属{unit}上的载荷在 "
+               f"{_num(top.min(), 'coef')} 至 {_num(top.max(), 'coef')} 之间")
+        out += (f"；{_join(weak, lang)} 的最大载荷低于 0.5（Hair et al., 2010），可考虑删除" if weak else
+                f"，均不低于 0.5（Hair et al., 2010）")
+        out += (f"；{_join(cross, lang)} 在多个{unit}上的载荷不低于 {cut:g}，存在交叉载荷。" if cross else "；没有交叉载荷。")
+        return _tidy(out)
+    word = "component" if _pc(res) else "factor"
+    out = (f"{res.n_factors} {word}s were extracted; together they explain {cum:.2f}% of the variance, "
+           + ("meeting" if cum >= 60 else "below") + " the 60% usually asked for in the social sciences (Hair et al., 2010). "
+           f"Each item's largest loading lies between {_num(top.min(), 'coef')} and {_num(top.max(), 'coef')}")
+    out += (f"; the largest loading of {_join(weak, lang)} is below 0.5 (Hair et al., 2010), a reason to consider dropping "
+            f"them" if weak else ", none below 0.5 (Hair et al., 2010)")
+    out += (f"; {_join(cross, lang)} load at least {cut:g} on more than one {word} (cross-loadings)." if cross
+            else "; there are no cross-loadings.")
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
