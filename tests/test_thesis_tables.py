@@ -355,3 +355,80 @@ def test_efa_table_and_interpretation(mobi):
 
 def _digits(names):
     return [d for n in names for d in _numbers(n)]
+
+
+@pytest.fixture(scope="module")
+def survey_ref():
+    return pd.read_csv(ROOT / "tests" / "reference" / "regression" / "survey.csv")
+
+
+def test_ols_table_and_interpretation_match_statsmodels(survey_ref):
+    from statsmodels.stats.outliers_influence import variance_inflation_factor
+
+    xs = ["quality", "satisfaction", "switching"]
+    d = survey_ref[["loyalty"] + xs].dropna()
+    res = reg.ols(survey_ref, "loyalty", xs)
+    fit = sm.OLS(d["loyalty"], sm.add_constant(d[xs])).fit()
+    z = (d - d.mean()) / d.std(ddof=1)
+    beta = sm.OLS(z["loyalty"], sm.add_constant(z[xs])).fit().params
+    exog = sm.add_constant(d[xs]).to_numpy()
+    f = res.table("zh").formatted()
+    for k, x in enumerate(xs, start=1):
+        star = "***" if fit.pvalues[x] < .001 else "**" if fit.pvalues[x] < .01 else "*" if fit.pvalues[x] < .05 else ""
+        assert f.loc[x, "B"] == _f(fit.params[x]) and f.loc[x, "标准误"] == _f(fit.bse[x])
+        assert f.loc[x, "β"] == _f(beta[x]) + star and f.loc[x, "t"] == _f(fit.tvalues[x], "stat")
+        assert f.loc[x, "p"] == format_value(fit.pvalues[x], "p")
+        assert f.loc[x, "VIF"] == _f(variance_inflation_factor(exog, k), "stat")
+    assert f.loc["常数项", "β"] == "" and f.loc["常数项", "B"] == _f(fit.params["const"])
+    note = res.table("zh").note
+    assert f"R² = {_f(fit.rsquared)}，调整后 R² = {_f(fit.rsquared_adj)}，F(3, {int(fit.df_resid)}) = " \
+           f"{_f(fit.fvalue, 'stat')}，p < 0.001；N = {int(fit.nobs)}。" in note
+    _no_raw_identifiers(res.table("en"))
+    sig = [x for x in xs if fit.pvalues[x] < .05]
+    vif = max(variance_inflation_factor(exog, k) for k in range(1, 4))
+    for lang in ("zh", "en"):
+        expected = [_f(fit.rsquared), "3", str(int(fit.df_resid)), _f(fit.fvalue, "stat"), "0.001"]
+        for x in sig:
+            expected += [_f(fit.params[x]), _f(beta[x]), format_value(fit.pvalues[x], "p").replace("< ", "")]
+        expected += ["0.05", _f(vif, "stat"), "10", "2010"]
+        assert _numbers(res.interpret(lang)) == expected, res.interpret(lang)
+
+
+def test_moderation_table_and_interpretation_match_statsmodels(survey_ref):
+    d = survey_ref[["quality", "switching", "loyalty"]].dropna()
+    x, w = d["quality"] - d["quality"].mean(), d["switching"] - d["switching"].mean()
+    design = pd.DataFrame({"const": 1.0, "x": x, "w": w, "xw": x * w})
+    fit = sm.OLS(d["loyalty"], design).fit()
+    res = reg.moderation(survey_ref, "quality", "switching", "loyalty")
+    f = res.table("en").formatted()
+    assert f.loc["quality × switching", "Coefficient"] == _f(fit.params["xw"])
+    assert f.loc["quality × switching", "t"] == _f(fit.tvalues["xw"], "stat")
+    sd = w.std(ddof=1)
+    for at, v in (("M − 1 SD", -sd), ("M", 0.0), ("M + 1 SD", sd)):
+        test = fit.t_test(np.array([[0, 1, 0, v]]))
+        lo, hi = test.conf_int(alpha=0.05)[0]
+        row = f"Simple slope of quality (switching = {at})"
+        assert f.loc[row, "Coefficient"] == _f(float(test.effect[0])) and f.loc[row, "SE"] == _f(float(test.sd[0, 0]))
+        assert (f.loc[row, "LLCI"], f.loc[row, "ULCI"]) == (_f(lo), _f(hi))
+    restricted = sm.OLS(d["loyalty"], design[["const", "x", "w"]]).fit()
+    assert _f(fit.rsquared - restricted.rsquared) in res.table("zh").note
+    # Johnson–Neyman: at each point the slope of X is exactly significant at .05
+    q = stats.t.ppf(0.975, fit.df_resid)
+    for v in res.johnson_neyman:
+        assert_allclose(abs(float(fit.t_test(np.array([[0, 1, 0, v]])).tvalue[0, 0])), q, rtol=1e-8)
+    lo_s, hi_s = res.simple_slopes.loc["-1 SD"], res.simple_slopes.loc["+1 SD"]
+    inter = res.coefficients.iloc[3]
+    for lang in ("zh", "en"):
+        expected = [_f(inter["b"]), _f(inter["t"], "stat"), format_value(inter["p"], "p").replace("< ", ""),
+                    _f(res.delta_r2_interaction), "2022", "1", _f(lo_s["slope"]),
+                    format_value(lo_s["p"], "p").replace("< ", ""), "1", _f(hi_s["slope"]),
+                    format_value(hi_s["p"], "p").replace("< ", ""), "1991"] + [_f(v).replace("−", "-") for v in
+                                                                               res.johnson_neyman]
+        assert _numbers(res.interpret(lang)) == expected, res.interpret(lang)
+
+
+def test_kmo_bartlett_table(mobi):
+    k, b = val.kmo(mobi), val.bartlett(mobi)
+    f = k.table("zh", bartlett=b).formatted()
+    assert f["数值"].tolist() == [_f(k.overall), _f(b.chi2, "stat"), str(b.df), "< 0.001"]
+    assert list(k.table("en").formatted().index) == ["Kaiser–Meyer–Olkin measure of sampling adequacy"]

@@ -204,10 +204,23 @@ class OLSResult(Result):
     n_dropped: int
     robust: str | None
 
+    y: str = ""
+
     title = "OLS regression"
 
     def to_frame(self) -> pd.DataFrame:
         return self.coefficients
+
+    def table(self, lang: str = "zh", *, names=None):
+        """B, SE, β (with stars), t, p and VIF per predictor; R², adjusted R² and F in the note."""
+        from .present.thesis import ols_table
+
+        return ols_table(self, lang, y=self.y, names=names)
+
+    def interpret(self, lang: str = "zh", *, names=None) -> str:
+        from .present.thesis import ols_verdict
+
+        return ols_verdict(self, lang, y=self.y, names=names)
 
 
 def _vif(xv: pd.DataFrame) -> np.ndarray:
@@ -273,7 +286,7 @@ def ols(data, y: str, x, *, categorical: dict | None = None, robust: str | None 
     else:
         f = (r2 / k) / ((1 - r2) / df_resid)
     return OLSResult(coef, float(r2), float(adj), float(f), k, int(df_resid), float(stats.f.sf(f, k, df_resid)),
-                     int(n), dropped, robust)
+                     int(n), dropped, robust, y)
 
 
 @result
@@ -566,11 +579,24 @@ class ModerationResult(Result):
     r2: float
     delta_r2_interaction: float
     n: int
+    level: float = 0.95
 
     title = "Moderation (PROCESS model 1)"
 
     def to_frame(self) -> pd.DataFrame:
         return self.simple_slopes
+
+    def table(self, lang: str = "zh", *, names=None):
+        """Coefficients (constant, X, W, X × W, covariates) and the simple slopes of X at the
+        mean of W ± 1 SD with their confidence intervals, as PROCESS prints them."""
+        from .present.thesis import moderation_table
+
+        return moderation_table(self, lang, names=names)
+
+    def interpret(self, lang: str = "zh", *, names=None) -> str:
+        from .present.thesis import moderation_verdict
+
+        return moderation_verdict(self, lang, names=names)
 
 
 def moderation(data, x: str, w: str, y: str, *, covariates=(), center: bool = True, ci: float = 0.95) -> ModerationResult:
@@ -613,7 +639,7 @@ def moderation(data, x: str, w: str, y: str, *, covariates=(), center: bool = Tr
     tss = ((yv - yv.mean()) ** 2).sum()
     r2 = 1 - resid_full @ resid_full / tss
     r2_0 = 1 - ((yv.to_numpy() - a0 @ b0) ** 2).sum() / tss
-    return ModerationResult(coef, slopes, jn, float(r2), float(r2 - r2_0), n)
+    return ModerationResult(coef, slopes, jn, float(r2), float(r2 - r2_0), n, level)
 
 
 @result

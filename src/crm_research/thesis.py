@@ -48,6 +48,7 @@ def chapter(survey, *, x: str, m: str, y: str, controls=(), constructs=None, lan
     two items). ``min_duration`` (seconds) is passed to :meth:`Survey.screen`.
     """
     from . import regression, reliability, validity
+    from .present.thesis import sentence_gap
     from .tables import to_docx
 
     inst = survey._require_instrument("chapter")
@@ -81,7 +82,7 @@ def chapter(survey, *, x: str, m: str, y: str, controls=(), constructs=None, lan
         add(rel.table(lang), rel.interpret(lang))
         k, b = validity.kmo(items), validity.bartlett(items)
         efa = validity.efa(items, len(names), rotation="varimax")
-        sep = " " if lang == "en" else ""
+        sep = sentence_gap(lang)
         add(efa.table(lang), k.interpret(lang) + sep + b.interpret(lang) + sep + efa.interpret(lang))
         cfa = validity.cfa(keyed, model)
         add(cfa.table(lang), cfa.interpret(lang))
@@ -90,8 +91,7 @@ def chapter(survey, *, x: str, m: str, y: str, controls=(), constructs=None, lan
         harman = validity.harman(items)
         scores = survey.scores().loc[kept, names]
         corr = regression.correlation_table(scores, sqrt_ave=cfa)
-        add(corr.table(lang, names=inst), harman.interpret(lang) + (" " if lang == "en" else "")
-            + corr.interpret(lang, names=inst))
+        add(corr.table(lang, names=inst), harman.interpret(lang) + sep + corr.interpret(lang, names=inst))
         data = pd.concat([scores, survey.responses.loc[kept, controls]], axis=1)
         blocks = ([controls] if controls else []) + [[x], [m]]
         hier = regression.hierarchical(data, y, blocks)

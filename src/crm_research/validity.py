@@ -71,6 +71,12 @@ class KMOResult(Result):
 
         return kmo_verdict(self, lang)
 
+    def table(self, lang: str = "zh", *, bartlett=None):
+        """KMO (and, given a :class:`BartlettResult`, Bartlett's χ², df and p) as theses print them."""
+        from .present.thesis import kmo_table
+
+        return kmo_table(self, lang, bartlett=bartlett)
+
 
 def kmo(items) -> KMOResult:
     """KMO overall and per item: Σr² / (Σr² + Σq²) with q the partial (anti-image) correlations

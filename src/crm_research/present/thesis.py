@@ -19,7 +19,8 @@ import pandas as pd
 from .labels import check_lang, label
 from .table import Table, format_p, format_value, stars
 
-__all__ = ["display_names", "efa_table", "efa_verdict", "correlation_table", "hierarchical_table", "construct_summary_table", "mediation_table",
+__all__ = ["display_names", "sentence_gap", "ols_table", "ols_verdict", "moderation_table", "moderation_verdict", "kmo_table",
+           "efa_table", "efa_verdict", "correlation_table", "hierarchical_table", "construct_summary_table", "mediation_table",
            "correlation_verdict", "hierarchical_verdict", "mediation_verdict", "harman_verdict", "bartlett_verdict"]
 
 
@@ -49,6 +50,11 @@ def _tidy(text: str) -> str:
     """Chinese text with Latin names: single spaces, none next to Chinese punctuation."""
     text = re.sub(r" {2,}", " ", text)
     return re.sub(r" ?([，。；、（）：]) ?", r"\1", text).strip()
+
+
+def sentence_gap(lang: str) -> str:
+    """What separates two sentences: nothing after a Chinese full stop, a space in English."""
+    return "" if lang == "zh" else " "
 
 
 def _num(v, kind: str) -> str:
@@ -223,7 +229,7 @@ def hierarchical_table(res, lang: str = "zh", *, coef: str = "beta", names=None)
             tv.append("")
         frame[est_col] = est
         frame[t_col] = tv
-    note = _l(f"hierarchical_note_{coef}", lang, n=res.n) + " " + _l("stars_note", lang)
+    note = _l(f"hierarchical_note_{coef}", lang, n=res.n) + sentence_gap(lang) + _l("stars_note", lang)
     return Table(title=_l("hierarchical_title", lang, y=name(res.y) if res.y else "—"), frame=frame, note=note,
                  kinds={c: "text" for c in frame.columns}, lang=lang, stub="")
 
@@ -390,3 +396,130 @@ def bartlett_verdict(res, lang: str = "zh") -> str:
     return (f"Bartlett's test of sphericity gives {chi}: " + ("the correlation matrix is not an identity matrix and the "
                                                                "items suit factor analysis" if ok else
                                                                "the items do not suit factor analysis") + " (Bartlett, 1951).")
+
+
+# ---------------------------------------------------------------------------------------------
+# OLS regression
+
+
+def _term(t: str, lang: str, name) -> str:
+    return _l("intercept", lang) if t == "(intercept)" else name(t)
+
+
+def ols_table(res, lang: str = "zh", *, y: str = "", names=None) -> Table:
+    check_lang(lang)
+    name = display_names(names, lang)
+    c = res.coefficients
+    cols = [_l("b", lang), _l("se_plain", lang), _l("beta", lang), "t", "p", _l("vif", lang)]
+    frame = pd.DataFrame(c[["b", "se", "beta", "t", "p", "vif"]].to_numpy(), columns=cols,
+                         index=[_term(t, lang, name) for t in c.index])
+    note = _l("ols_note", lang, r2=_num(res.r2, "coef"), adj=_num(res.adj_r2, "coef"), df1=res.df_model,
+              df2=res.df_resid, f=_num(res.f, "stat"), p=_p(res.f_p), n=res.n)
+    if res.robust == "HC3":
+        note += sentence_gap(lang) + _l("ols_note_hc3", lang)
+    note += sentence_gap(lang) + _l("stars_note", lang)
+    kinds = dict(zip(cols, ["coef", "coef", "coef", "stat", "p", "stat"]))
+    return Table(title=_l("ols_title", lang, y=name(y) if y else "—"), frame=frame, note=note, kinds=kinds,
+                 stars={_l("beta", lang): "p"}, lang=lang, stub=_l("term", lang))
+
+
+def ols_verdict(res, lang: str = "zh", *, y: str = "", names=None) -> str:
+    """R², the overall F test, the significant predictors, and VIF against 10 (Hair et al., 2010)."""
+    check_lang(lang)
+    name = display_names(names, lang)
+    c = res.coefficients.drop(index="(intercept)")
+    sig = c[c["p"] < 0.05]
+    fit = f"R² = {_num(res.r2, 'coef')}, F({res.df_model}, {res.df_resid}) = {_num(res.f, 'stat')}, p {_p(res.f_p)}"
+    preds = [f"{name(t)}（B = {_num(r['b'], 'coef')}, β = {_num(r['beta'], 'coef')}, p {_p(r['p'])}）" if lang == "zh"
+             else f"{name(t)} (B = {_num(r['b'], 'coef')}, β = {_num(r['beta'], 'coef')}, p {_p(r['p'])})"
+             for t, r in sig.iterrows()]
+    vmax = float(c["vif"].max()) if len(c) else float("nan")
+    target = name(y) if y else ("因变量" if lang == "zh" else "the outcome")
+    if lang == "zh":
+        out = f"回归模型 {fit}。"
+        out += f"{_join(preds, lang)}对{_zh(target)}有显著影响（p < 0.05）。" if preds else "没有预测变量在 0.05 水平上显著。"
+        out += (f"最大 VIF 为 {_num(vmax, 'stat')}，" + ("小于 10，不存在严重的多重共线性" if vmax < 10 else "超过 10，存在严重的多重共线性")
+                + "（Hair et al., 2010）。")
+        return _tidy(out)
+    out = f"The model gives {fit}. "
+    out += (f"{_join(preds, lang)} significantly predict {target} (p < 0.05). " if preds
+            else "No predictor is significant at the 0.05 level. ")
+    out += (f"The largest VIF is {_num(vmax, 'stat')}, " + ("below 10: no serious multicollinearity" if vmax < 10
+                                                            else "above 10: serious multicollinearity")
+            + " (Hair et al., 2010).")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# moderation (PROCESS model 1)
+
+
+_AT = {"-1 SD": "minus_sd", "mean": "at_mean", "+1 SD": "plus_sd"}
+
+
+def moderation_table(res, lang: str = "zh", *, names=None) -> Table:
+    check_lang(lang)
+    name = display_names(names, lang)
+    terms = list(res.coefficients.index)
+    x, w = terms[1], terms[2]
+    rows, index = [], []
+    for t, r in res.coefficients.iterrows():
+        index.append(f"{name(x)} × {name(w)}" if t == f"{x}×{w}" else _term(t, lang, name))
+        rows.append([r["b"], r["se"], r["t"], r["p"], np.nan, np.nan])
+    for at, r in res.simple_slopes.iterrows():
+        index.append(_l("slope_at", lang, x=name(x), w=name(w), at=_l(_AT[at], lang)))
+        rows.append([r["slope"], r["se"], r["t"], r["p"], r["ci_low"], r["ci_high"]])
+    cols = [_l("coefficient", lang), _l("se_plain", lang), "t", "p", _l("llci_plain", lang), _l("ulci_plain", lang)]
+    frame = pd.DataFrame(rows, index=index, columns=cols)
+    note = _l("moderation_note", lang, dr2=_num(res.delta_r2_interaction, "coef"), n=res.n)
+    if abs(res.level - 0.95) > 1e-12:
+        note = note.replace("95%", f"{100 * res.level:g}%")
+    kinds = dict(zip(cols, ["coef", "coef", "stat", "p", "coef", "coef"]))
+    return Table(title=_l("moderation_title", lang), frame=frame, note=note, kinds=kinds, lang=lang,
+                 stub=_l("term", lang))
+
+
+def moderation_verdict(res, lang: str = "zh", *, names=None) -> str:
+    """The interaction's coefficient and ΔR² (Hayes, 2022), the simple slopes at the mean of W ± 1
+    SD (Aiken & West, 1991) and the Johnson–Neyman points where the slope of X turns significant."""
+    check_lang(lang)
+    name = display_names(names, lang)
+    terms = list(res.coefficients.index)
+    x, w = name(terms[1]), name(terms[2])
+    inter = res.coefficients.iloc[3]
+    sig = inter["p"] < 0.05
+    slopes = res.simple_slopes
+    lo, hi = slopes.loc["-1 SD"], slopes.loc["+1 SD"]
+    jn = ("、" if lang == "zh" else ", ").join(_num(v, "coef") for v in res.johnson_neyman)
+    if lang == "zh":
+        out = (f"交互项 {x} × {w} 的系数为 {_num(inter['b'], 'coef')}（t = {_num(inter['t'], 'stat')}, p {_p(inter['p'])}），"
+               f"使 R² 增加 {_num(res.delta_r2_interaction, 'coef')}，" + ("调节效应显著" if sig else "调节效应不显著")
+               + "（Hayes, 2022）。")
+        out += (f"{_zh(w)}较低（均值 − 1 SD）时，{_zh(x)}的简单斜率为 {_num(lo['slope'], 'coef')}（p {_p(lo['p'])}）；"
+                f"{_zh(w)}较高（均值 + 1 SD）时为 {_num(hi['slope'], 'coef')}（p {_p(hi['p'])}）（Aiken & West, 1991）。")
+        if jn:
+            out += f"Johnson–Neyman 分界点（{_zh(w)}中心化后）为 {jn}。"
+        return _tidy(out)
+    out = (f"The interaction {x} × {w} has a coefficient of {_num(inter['b'], 'coef')} (t = {_num(inter['t'], 'stat')}, "
+           f"p {_p(inter['p'])}) and adds {_num(res.delta_r2_interaction, 'coef')} to R²: the moderation is "
+           + ("significant" if sig else "not significant") + " (Hayes, 2022). ")
+    out += (f"At a low {w} (M − 1 SD) the simple slope of {x} is {_num(lo['slope'], 'coef')} (p {_p(lo['p'])}); at a high "
+            f"{w} (M + 1 SD) it is {_num(hi['slope'], 'coef')} (p {_p(hi['p'])}) (Aiken & West, 1991).")
+    if jn:
+        out += f" Johnson–Neyman points ({w} centred): {jn}."
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# KMO and Bartlett
+
+
+def kmo_table(kmo, lang: str = "zh", *, bartlett=None) -> Table:
+    check_lang(lang)
+    rows = [(_l("kmo_row", lang), _num(kmo.overall, "coef"))]
+    if bartlett is not None:
+        rows += [(_l("bartlett_chi2", lang), _num(bartlett.chi2, "stat")), (_l("bartlett_df", lang), str(int(bartlett.df))),
+                 (_l("bartlett_p", lang), format_p(bartlett.p))]
+    frame = pd.DataFrame({_l("value", lang): [v for _, v in rows]}, index=[k for k, _ in rows])
+    return Table(title=_l("kmo_title", lang), frame=frame, note=_l("kmo_note", lang), kinds={_l("value", lang): "text"},
+                 lang=lang, stub="")
