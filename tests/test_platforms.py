@@ -144,6 +144,20 @@ def test_screen_min_duration_uses_duration_seconds():
     assert res.reasons()["too_fast"] == len(expected)
 
 
+def test_screening_table_and_interpretation():
+    s = _load("wjx_numbers.xlsx")
+    res = s.screen(min_duration=120, issued=15)
+    fast = int((TRUTH["duration_seconds"] < 120).sum())
+    valid = len(TRUTH) - len(res.dropped)
+    f = res.table("zh").formatted()
+    assert f.loc["发放问卷", "份数"] == "15" and f.loc["回收问卷", "比例"] == "80.0%"
+    assert f.loc["剔除：答题过快", "份数"] == str(fast) and f.loc["有效问卷", "份数"] == str(valid)
+    assert f.loc["有效问卷", "比例"] == f"{100 * valid / 12:.1f}%"
+    text = res.interpret("zh")
+    assert text.startswith("共发放问卷 15 份，回收 12 份，回收率 80.0%。") and f"得到有效问卷 {valid} 份" in text
+    assert f"Of 15 questionnaires issued, 12 were returned (80.0%). {12 - valid} were screened out" in res.interpret("en")
+
+
 def test_screen_reads_text_durations_in_a_plain_file(tmp_path):
     """The issue's case: a column "所用时间" reading "175秒" dropped nobody; now it is read as seconds."""
     t = TRUTH[["respondent"] + ITEMS].fillna(3).rename(columns={"respondent": "respondent_id"})

@@ -24,9 +24,9 @@ def test_chapter_writes_every_table_and_its_interpretation(survey, tmp_path):
     import docx
 
     ch = chapter(survey, x="quality", m="satisfaction", y="loyalty", n_boot=300, out=tmp_path / "c.docx")
-    assert len(ch.tables) == len(ch.paragraphs) == 7 and all(ch.paragraphs)
+    assert len(ch.tables) == len(ch.paragraphs) == 8 and all(ch.paragraphs)
     doc = docx.Document(str(ch.path))
-    assert len(doc.tables) == 7
+    assert len(doc.tables) == 8
     text = "\n".join(p.text for p in doc.paragraphs)
     for p in ch.paragraphs:
         assert p in text

@@ -414,6 +414,18 @@ class ScreeningResult(Result):
             rows.append({"stage": "valid", "n": self.valid, "rate": self.valid / self.issued, "of": "issued"})
         return pd.DataFrame(rows)
 
+    def table(self, lang: str = "zh"):
+        """Issued, returned, screened out by each rule, valid — counts and rates, as theses print them."""
+        from .present.thesis import screening_table
+
+        return screening_table(self, lang)
+
+    def interpret(self, lang: str = "zh") -> str:
+        """The funnel in a sentence, with what each rule screened out."""
+        from .present.thesis import screening_verdict
+
+        return screening_verdict(self, lang)
+
     def funnel_text(self, lang: str = "en") -> str:
         """'500 → 492 (98.4 %) → 481 (97.8 % of returned)'."""
         from .present.text import funnel_text

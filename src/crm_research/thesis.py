@@ -1,5 +1,5 @@
 """The chain of a survey thesis's results chapter, from a loaded :class:`~crm_research.survey.Survey`
-to one Word document: screening, reliability, KMO/Bartlett and EFA, CFA, reliability and
+to one Word document: screening (the questionnaire funnel), reliability, KMO/Bartlett and EFA, CFA, reliability and
 validity, common method bias, correlations, hierarchical regression and mediation — each table
 followed by its interpretation.
 
@@ -75,6 +75,7 @@ def chapter(survey, *, x: str, m: str, y: str, controls=(), constructs=None, lan
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
         screen = survey.screen(min_duration=min_duration)
+        add(screen.table(lang), screen.interpret(lang))
         kept = screen.kept.index
         keyed = survey.keyed().loc[kept]
         items = keyed[[i for c in names for i in model[c]]]

@@ -19,7 +19,7 @@ import pandas as pd
 from .labels import check_lang, label
 from .table import Table, format_p, format_value, stars
 
-__all__ = ["display_names", "sentence_gap", "ols_table", "ols_verdict", "moderation_table", "moderation_verdict", "kmo_table",
+__all__ = ["display_names", "sentence_gap", "screening_table", "screening_verdict", "ols_table", "ols_verdict", "moderation_table", "moderation_verdict", "kmo_table",
            "efa_table", "efa_verdict", "correlation_table", "hierarchical_table", "construct_summary_table", "mediation_table",
            "correlation_verdict", "hierarchical_verdict", "mediation_verdict", "harman_verdict", "bartlett_verdict"]
 
@@ -523,3 +523,44 @@ def kmo_table(kmo, lang: str = "zh", *, bartlett=None) -> Table:
     frame = pd.DataFrame({_l("value", lang): [v for _, v in rows]}, index=[k for k, _ in rows])
     return Table(title=_l("kmo_title", lang), frame=frame, note=_l("kmo_note", lang), kinds={_l("value", lang): "text"},
                  lang=lang, stub="")
+
+
+# ---------------------------------------------------------------------------------------------
+# screening
+
+
+def screening_table(res, lang: str = "zh") -> Table:
+    """Issued, returned, screened out by each rule, valid: counts and rates (of issued for
+    returned, of returned for the rest)."""
+    check_lang(lang)
+    rows = []
+    if res.issued:
+        rows.append((_l("issued", lang), res.issued, np.nan))
+        rows.append((_l("returned", lang), res.returned, res.returned / res.issued))
+    else:
+        rows.append((_l("returned", lang), res.returned, np.nan))
+    for rule, n in res.reasons().items():
+        rows.append((_l("dropped_by", lang, rule=label(rule, lang, ns="screening")), int(n), n / res.returned))
+    rows.append((_l("valid", lang), res.valid, res.valid / res.returned))
+    frame = pd.DataFrame({_l("questionnaires", lang): [r[1] for r in rows], _l("rate", lang): [r[2] for r in rows]},
+                         index=[r[0] for r in rows])
+    return Table(title=_l("screening_title", lang), frame=frame, note=_l("screening_note", lang),
+                 kinds={_l("questionnaires", lang): "int", _l("rate", lang): "pct"}, lang=lang, stub=_l("stage", lang))
+
+
+def screening_verdict(res, lang: str = "zh") -> str:
+    """The funnel in words, with the count screened out by each rule that dropped any."""
+    check_lang(lang)
+    why = [(label(r, lang, ns="screening"), int(n)) for r, n in res.reasons().items() if n]
+    dropped = res.returned - res.valid
+    if lang == "zh":
+        out = (f"共发放问卷 {res.issued} 份，回收 {res.returned} 份，回收率 {100 * res.returned / res.issued:.1f}%。" if res.issued
+               else f"共回收问卷 {res.returned} 份。")
+        out += f"剔除无效问卷 {dropped} 份"
+        out += ("（" + "，".join(f"{w} {n} 份" for w, n in why) + "）") if why else ""
+        return out + f"，得到有效问卷 {res.valid} 份，有效率 {100 * res.valid / res.returned:.1f}%。"
+    out = (f"Of {res.issued} questionnaires issued, {res.returned} were returned ({100 * res.returned / res.issued:.1f}%). "
+           if res.issued else f"{res.returned} questionnaires were returned. ")
+    out += f"{dropped} were screened out"
+    out += (" (" + "; ".join(f"{w.lower()}: {n}" for w, n in why) + ")") if why else ""
+    return out + f", leaving {res.valid} valid questionnaires ({100 * res.valid / res.returned:.1f}% of those returned)."
