@@ -61,7 +61,8 @@ def test_each_export_reads_back_the_true_answers_and_metadata(name):
 
 
 def test_wenjuanxing_skip_codes_are_counted_and_reported():
-    with pytest.warns(StatWarning, match=r"3 answers coded as skipped \(-3, -2.*SQ3 \(row 8\), LOY3 \(rows 5, 11\)"):
+    with pytest.warns(StatWarning, match=r"3 answers coded as skipped \(-3, -2, \(跳过\), \(空\)\) were set to missing: "
+                                         r"SQ3 \(row 8\), LOY3 \(rows 5, 11\)"):
         s = load_survey(D / "wjx_numbers.xlsx", INST)
     assert s.skipped.to_dict() == {**{i: 0 for i in ITEMS}, "SQ3": 1, "LOY3": 2}
     assert s.responses.loc[4, "LOY3"] != s.responses.loc[4, "LOY3"]     # NaN, never −3
@@ -278,6 +279,22 @@ def test_draft_instrument_from_an_export(tmp_path):
                     TRUTH[ITEMS].to_numpy(dtype=float))
     q = yaml.safe_load(draft_instrument(D / "qualtrics_numbers.csv"))["constructs"]["TODO"]["items"]
     assert "Q3_1" in q and q["Q3_1"]["en"].endswith("The company delivers on time")
+
+
+def test_spss_variable_labels_find_the_items(tmp_path):
+    """A .sav download keeps the question text in the variable labels: items are found by it."""
+    import pyreadstat
+
+    t = TRUTH[["respondent"] + ITEMS].fillna(3).rename(columns={"respondent": "respondent_id"})
+    t.columns = ["respondent_id"] + [f"Q{k}" for k in range(1, 10)]
+    wording = [w for block in ("SQ", "SAT", "LOY") for w in
+               yaml.safe_load(INST.read_text(encoding="utf-8"))["constructs"][
+                   {"SQ": "quality", "SAT": "satisfaction", "LOY": "loyalty"}[block]]["items"].values()]
+    p = tmp_path / "s.sav"
+    pyreadstat.write_sav(t, str(p), column_labels=["编号"] + [f"{k}、{w['zh']}" for k, w in enumerate(wording, 1)])
+    s = load_survey(p, INST)
+    assert s.item_headers["SAT1"] == "Q4"
+    assert_allclose(s.responses[ITEMS].to_numpy(dtype=float), TRUTH[ITEMS].fillna(3).to_numpy(dtype=float))
 
 
 def test_plain_files_still_load_without_a_platform(tmp_path):

@@ -197,8 +197,8 @@ def _checked(frame: pd.DataFrame, instrument, id_column, file: str, meta: dict, 
         meta["skipped"] = counts
         if counts.sum():
             where = ", ".join(f"{i} ({format_rows(_file_rows(skipped[i]), limit=3)})" for i in list(skipped)[:5])
-            warnings.warn(f"file {file!r}: {int(counts.sum())} answers coded as skipped ({', '.join(map(str, skip_codes))}"
-                          f"{' or ' + ', '.join(spec.skip_texts[:2]) if spec and spec.skip_texts else ''}) were set to "
+            codes = [str(c) for c in skip_codes] + list(spec.skip_texts[:2] if spec else ())
+            warnings.warn(f"file {file!r}: {int(counts.sum())} answers coded as skipped ({', '.join(codes)}) were set to "
                           f"missing: {where}{' …' if len(skipped) > 5 else ''}; Survey.skipped counts them by item",
                           StatWarning, stacklevel=3)
     for col, labels in value_labels.items():

@@ -173,7 +173,8 @@ def normalise(frame: pd.DataFrame, meta: dict, file: str, *, platform: str | Non
         raise DataError(f"load_survey: platform={platform!r} is not one of {list(PLATFORMS)}")
     meta["platform"] = platform
     frame = frame.copy()      # headers keep their spelling; matching compares them NFKC-normalised
-    questions = {c: c for c in frame.columns}
+    labels = meta.get("column_labels") or {}          # SPSS variable labels hold the question text
+    questions = {c: labels.get(c) or c for c in frame.columns}
     if platform is None:
         meta.setdefault("questions", questions)
         return frame, meta
@@ -194,7 +195,7 @@ def normalise(frame: pd.DataFrame, meta: dict, file: str, *, platform: str | Non
         used.append(col)
         values = frame[col]
         if target == "submitted_at":
-            frame[target] = pd.to_datetime(values, errors="coerce")
+            frame[target] = pd.to_datetime(values, errors="coerce", format="mixed")
             bad = values.notna() & frame[target].isna()
             if bad.any():
                 raise DataError(f"file {file!r}: {int(bad.sum())} submission times in column {col!r} cannot be read "
