@@ -432,3 +432,21 @@ def test_kmo_bartlett_table(mobi):
     f = k.table("zh", bartlett=b).formatted()
     assert f["数值"].tolist() == [_f(k.overall), _f(b.chi2, "stat"), str(b.df), "< 0.001"]
     assert list(k.table("en").formatted().index) == ["Kaiser–Meyer–Olkin measure of sampling adequacy"]
+
+
+def test_every_thesis_table_writes_to_excel(tmp_path, mobi, scores, cfa, hier, med, survey_ref):
+    from openpyxl import load_workbook
+
+    made = [hier.table("zh"), med.table("zh"), reg.correlation_table(scores, sqrt_ave=cfa).table("zh"),
+            val.construct_summary(mobi, MODEL, cfa_result=cfa).table("zh"), val.efa(mobi[MODEL["quality"]], 1).table("zh"),
+            reg.ols(survey_ref, "loyalty", ["quality"]).table("zh"),
+            reg.moderation(survey_ref, "quality", "switching", "loyalty").table("zh"),
+            val.kmo(mobi).table("zh", bartlett=val.bartlett(mobi))]
+    path = tables.to_xlsx(made, tmp_path / "tables.xlsx")
+    wb = load_workbook(path)
+    assert len(wb.sheetnames) == len(made)
+    for t, ws in zip(made, wb.worksheets):
+        head, body = t.rows()
+        assert ws.cell(1, 1).value == t.title
+        assert [ws.cell(2, j + 1).value or "" for j in range(len(head))] == head
+        assert ws.cell(3, 1).value == body[0][0]
