@@ -78,7 +78,7 @@ def test_efa_loadings_match_psych(bfi, rotation, method):
 
 
 def test_efa_table_blanks_and_flags(bfi):
-    t = v.efa(bfi, 5, rotation="varimax").table(cut=0.3)
+    t = v.efa(bfi, 5, rotation="varimax").loadings_shown(cut=0.3)
     assert t.drop(columns=["communality", "cross_loading"]).abs().min().min() >= 0.3
     assert t["cross_loading"].dtype == bool and t["cross_loading"].any()
 

@@ -18,7 +18,7 @@ __all__ = ["DataError", "StatWarning", "__version__"]
 _SUBMODULES = {
     "survey", "reliability", "validity", "regression", "models", "value", "audit", "frequencies",
     "simulate", "tables", "plots", "reports", "warehouse", "labels", "cli", "spec", "sem", "evaluation",
-    "periodic", "report", "present", "io", "engines", "replications",
+    "periodic", "report", "present", "io", "engines", "replications", "thesis",
 }
 
 

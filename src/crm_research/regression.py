@@ -131,26 +131,26 @@ class CorrelationResult(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.cells
 
-    def table(self, lang: str = "zh"):
-        """M, SD and the lower triangle with stars; √AVE on the diagonal when given."""
-        from .present.labels import label
-        from .present.table import Table
+    def table(self, lang: str = "zh", *, names=None):
+        """M, SD and the lower triangle with stars; √AVE on the diagonal when given. ``names``
+        (a mapping or an Instrument) gives the variables' display names."""
+        from .present.thesis import correlation_table as _table
 
-        frame = pd.concat([pd.DataFrame({"mean": self.mean, "sd": self.sd}), self.cells], axis=1)
-        frame.index.name = "variable"
-        cols = list(self.r.columns)
-        frame = frame.rename(columns={c: f"{i + 1}" for i, c in enumerate(cols)})
-        frame.index = [f"{i + 1}. {c}" for i, c in enumerate(cols)]
-        note = label("corr_note_sqrt_ave" if self.sqrt_ave is not None else "corr_note", lang)
-        return Table.build(frame, title=label("correlation_table", lang), lang=lang,
-                           kinds={"mean": "coef", "sd": "coef"}, note=note, stub=label("variable", lang))
+        return _table(self, lang, names=names)
+
+    def interpret(self, lang: str = "zh", *, names=None) -> str:
+        """The range of the correlations and, with √AVE, the Fornell–Larcker (1981) criterion."""
+        from .present.thesis import correlation_verdict
+
+        return correlation_verdict(self, lang, names=names)
 
 
 def correlation_table(data, columns=None, *, method: str = "pearson", sqrt_ave=None,
                       warn_above: float = 0.9) -> CorrelationResult:
     """Correlations with significance stars (* p<.05, ** p<.01, *** p<.001), means and SDs.
 
-    ``sqrt_ave`` (a Series by variable, **the square root** of AVE — pass ``np.sqrt(cfa.ave)``)
+    ``sqrt_ave`` (a Series by variable, **the square root** of AVE — pass ``np.sqrt(cfa.ave)`` —
+    or the :class:`~crm_research.validity.CFAResult` itself, whose AVE is then square-rooted here)
     puts √AVE on the diagonal (Fornell & Larcker, 1981). Pairs correlating above ``warn_above``
     raise a StatWarning: the source documents treat them as too similar to be separate constructs.
     """
@@ -179,6 +179,8 @@ def correlation_table(data, columns=None, *, method: str = "pearson", sqrt_ave=N
                       StatWarning, stacklevel=2)
     nn = pd.DataFrame(x.notna().astype(int).T @ x.notna().astype(int), index=columns, columns=columns)
     if sqrt_ave is not None:
+        if hasattr(sqrt_ave, "ave") and hasattr(sqrt_ave, "fornell_larcker"):   # a CFAResult
+            sqrt_ave = np.sqrt(sqrt_ave.ave)
         sqrt_ave = pd.Series(sqrt_ave, dtype=float)
         if ((sqrt_ave < 0) | (sqrt_ave > 1)).any():
             raise DataError(f"{func}: sqrt_ave must hold √AVE values between 0 and 1, got {sqrt_ave.round(3).to_dict()}")
@@ -202,10 +204,23 @@ class OLSResult(Result):
     n_dropped: int
     robust: str | None
 
+    y: str = ""
+
     title = "OLS regression"
 
     def to_frame(self) -> pd.DataFrame:
         return self.coefficients
+
+    def table(self, lang: str = "zh", *, names=None):
+        """B, SE, β (with stars), t, p and VIF per predictor; R², adjusted R² and F in the note."""
+        from .present.thesis import ols_table
+
+        return ols_table(self, lang, y=self.y, names=names)
+
+    def interpret(self, lang: str = "zh", *, names=None) -> str:
+        from .present.thesis import ols_verdict
+
+        return ols_verdict(self, lang, y=self.y, names=names)
 
 
 def _vif(xv: pd.DataFrame) -> np.ndarray:
@@ -271,7 +286,7 @@ def ols(data, y: str, x, *, categorical: dict | None = None, robust: str | None 
     else:
         f = (r2 / k) / ((1 - r2) / df_resid)
     return OLSResult(coef, float(r2), float(adj), float(f), k, int(df_resid), float(stats.f.sf(f, k, df_resid)),
-                     int(n), dropped, robust)
+                     int(n), dropped, robust, y)
 
 
 @result
@@ -280,21 +295,25 @@ class HierarchicalResult(Result):
     coefficients: pd.DataFrame
     n: int
     n_dropped: int
+    y: str = ""
 
     title = "Hierarchical regression"
 
     def to_frame(self) -> pd.DataFrame:
         return self.steps
 
-    def table(self, lang: str = "zh"):
-        """Model summary by step: R², adjusted R², ΔR², F change with its df and p."""
-        from .present.labels import label
-        from .present.table import Table
+    def table(self, lang: str = "zh", *, coef: str = "beta", names=None):
+        """The models side by side as theses print them: β (``coef="beta"``, default) or B
+        (``coef="b"``) with stars and t per model, then R², adjusted R², ΔR², F and ΔF.
+        ``names`` (a mapping or an Instrument) gives the variables' display names."""
+        from .present.thesis import hierarchical_table
 
-        f = self.steps.set_index("step")
-        return Table.build(f, title=label("hierarchical", lang, ns="report"), lang=lang,
-                           kinds={"r2": "coef", "adj_r2": "coef", "delta_r2": "coef", "f_change": "stat", "df1": "int",
-                                  "df2": "int", "p_change": "p"}, stars={"delta_r2": "p_change"})
+        return hierarchical_table(self, lang, coef=coef, names=names)
+
+    def interpret(self, lang: str = "zh", *, names=None) -> str:
+        from .present.thesis import hierarchical_verdict
+
+        return hierarchical_verdict(self, lang, names=names)
 
 
 def hierarchical(data, y: str, blocks, *, categorical: dict | None = None) -> HierarchicalResult:
@@ -333,7 +352,7 @@ def hierarchical(data, y: str, blocks, *, categorical: dict | None = None) -> Hi
         coefs.append(c[["step", "term", "b", "se", "beta", "t", "p", "vif"]])
         prev_r2, prev_k = res.r2, k
     return HierarchicalResult(pd.DataFrame(rows), pd.concat(coefs, ignore_index=True), int(complete.sum()),
-                              int((~complete).sum()))
+                              int((~complete).sum()), y)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -440,11 +459,26 @@ class MediationResult(Result):
     paths: pd.DataFrame
     n: int
     n_boot: int
+    x: str = ""
+    y: str = ""
+    level: float = 0.95
 
     title = "Mediation (PROCESS model 4)"
 
     def to_frame(self) -> pd.DataFrame:
         return self.paths
+
+    def table(self, lang: str = "zh", *, names=None):
+        """Total, direct and indirect effects as PROCESS prints them: Effect, SE, t, p, LLCI, ULCI
+        for the total and direct effects; Effect, BootSE, BootLLCI, BootULCI for each indirect one."""
+        from .present.thesis import mediation_table
+
+        return mediation_table(self, lang, names=names)
+
+    def interpret(self, lang: str = "zh", *, names=None) -> str:
+        from .present.thesis import mediation_verdict
+
+        return mediation_verdict(self, lang, names=names)
 
 
 @validate_params(n_boot=Integer(min=0), ci=Probability())
@@ -509,8 +543,10 @@ def mediation(data, x: str, m, y: str, *, covariates=(), n_boot: int = 5000, ci:
     for j, lab in enumerate(labels):
         paths.loc[len(paths)] = ["indirect", f"{x} → {lab} → {y}" if lab != "total" else "total indirect",
                                  ind_all[j], ses.get(lab, np.nan), np.nan, np.nan, np.nan]
-    paths["ci_low"] = np.nan
-    paths["ci_high"] = np.nan
+    # PROCESS's LLCI/ULCI of the regression paths: estimate ± t(1 − γ/2, df)·SE
+    q_t = stats.t.ppf(0.5 + level / 2, paths["df"].to_numpy(dtype=float))
+    paths["ci_low"] = paths["estimate"] - q_t * paths["se"]
+    paths["ci_high"] = paths["estimate"] + q_t * paths["se"]
     for j, lab in enumerate(labels):
         if lab in cis:
             row = paths.index[(paths["path"] == "indirect")][j]
@@ -528,7 +564,7 @@ def mediation(data, x: str, m, y: str, *, covariates=(), n_boot: int = 5000, ci:
     one = len(ms) == 1
     return MediationResult(float(a_est[0]) if one else float("nan"), float(b_est[0]) if one else float("nan"),
                            float(coef_b[1]), float(coef_c[1]), float(ind_all[-1]), cis.get(last, nan2),
-                           bcs.get(last, nan2), float(ses.get(last, np.nan)), effects, paths, n, n_boot)
+                           bcs.get(last, nan2), float(ses.get(last, np.nan)), effects, paths, n, n_boot, x, y, level)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -543,11 +579,24 @@ class ModerationResult(Result):
     r2: float
     delta_r2_interaction: float
     n: int
+    level: float = 0.95
 
     title = "Moderation (PROCESS model 1)"
 
     def to_frame(self) -> pd.DataFrame:
         return self.simple_slopes
+
+    def table(self, lang: str = "zh", *, names=None):
+        """Coefficients (constant, X, W, X × W, covariates) and the simple slopes of X at the
+        mean of W ± 1 SD with their confidence intervals, as PROCESS prints them."""
+        from .present.thesis import moderation_table
+
+        return moderation_table(self, lang, names=names)
+
+    def interpret(self, lang: str = "zh", *, names=None) -> str:
+        from .present.thesis import moderation_verdict
+
+        return moderation_verdict(self, lang, names=names)
 
 
 def moderation(data, x: str, w: str, y: str, *, covariates=(), center: bool = True, ci: float = 0.95) -> ModerationResult:
@@ -590,7 +639,7 @@ def moderation(data, x: str, w: str, y: str, *, covariates=(), center: bool = Tr
     tss = ((yv - yv.mean()) ** 2).sum()
     r2 = 1 - resid_full @ resid_full / tss
     r2_0 = 1 - ((yv.to_numpy() - a0 @ b0) ** 2).sum() / tss
-    return ModerationResult(coef, slopes, jn, float(r2), float(r2 - r2_0), n)
+    return ModerationResult(coef, slopes, jn, float(r2), float(r2 - r2_0), n, level)
 
 
 @result

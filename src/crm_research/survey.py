@@ -14,50 +14,108 @@ from __future__ import annotations
 
 import math
 import unicodedata
+import warnings
 from dataclasses import field
 
 import numpy as np
 import pandas as pd
 
-from ._core.errors import DataError
+from ._core.errors import DataError, StatWarning
 from ._core.results import Result, result
 from ._core.validation import format_rows
+from .io import platforms
 from .io.files import read_any
+from .io.platforms import draft_instrument
 from .io.instruments import Construct, Instrument, list_instruments, load_instrument
 
 __all__ = ["Instrument", "Construct", "load_instrument", "list_instruments", "load_survey", "Survey",
-           "ScreeningResult", "read_any"]
+           "ScreeningResult", "read_any", "draft_instrument"]
 
-def _file_rows(index) -> list[int]:
-    return [int(i) + 2 for i in index]  # header is row 1
+def _file_rows(index) -> list:
+    """Row numbers as a spreadsheet shows them (header row 1); labels as they are for a frame
+    indexed by respondent id."""
+    return [int(i) + 2 if isinstance(i, (int, np.integer)) else i for i in index]
 
 
-def _to_answers(col: pd.Series, name: str, file: str, lo: int, hi: int) -> tuple[pd.Series, list[str]]:
+def _label_codes(inst: Instrument | None) -> dict:
+    """Option text (zh and en, normalised) → scale code, from the instrument's scale labels."""
+    if inst is None:
+        return {}
+    return {_text_key(t): code for code, texts in inst.scale_labels.items() for t in texts.values()}
+
+
+def _text_key(v) -> str:
+    return "".join(unicodedata.normalize("NFKC", str(v)).split()).lower()
+
+
+def _to_answers(col: pd.Series, name: str, file: str, lo: int, hi: int, *, codes: dict | None = None,
+                skip_codes=(), skip_texts=()) -> tuple[pd.Series, list[str], pd.Index]:
+    """Answers as numbers: option text mapped through ``codes``, skip codes and texts set missing.
+    Returns the values, the problems found (sentences naming column and rows) and the index of
+    the skipped answers."""
     problems = []
-    if pd.api.types.is_numeric_dtype(col):
+    skipped = pd.Series(False, index=col.index)
+    if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
         values = col.astype(float)
     else:
         text = col.map(lambda v: unicodedata.normalize("NFKC", str(v)).strip() if isinstance(v, str) else v)
         text = text.replace({"": np.nan})
-        values = pd.to_numeric(text, errors="coerce")
-        bad = text.notna() & values.isna()
+        skip_keys = {_text_key(t) for t in skip_texts}
+        is_text = text.map(lambda v: isinstance(v, str))
+        keys = text.where(is_text).map(lambda v: _text_key(v) if isinstance(v, str) else v)
+        skipped |= keys.isin(skip_keys) & is_text
+        mapped = keys.map(lambda k: (codes or {}).get(k, np.nan) if isinstance(k, str) else np.nan)
+        values = pd.to_numeric(text.where(~skipped), errors="coerce")
+        values = values.where(values.notna(), mapped.astype(float))
+        bad = text.notna() & values.isna() & ~skipped
         if bad.any():
             examples = ", ".join(repr(v) for v in col[bad].unique()[:3])
+            known = f" or the instrument's scale labels {sorted(codes)[:6]}" if codes else \
+                " (answers as option text need the option labels in the instrument: scale: labels: " \
+                "{1: {zh: 非常不同意, en: Strongly disagree}, ...})"
             problems.append(f"{int(bad.sum())} non-numeric answers ({examples}) in column {name} "
-                            f"({format_rows(_file_rows(col.index[bad]))}); expected whole numbers {lo}–{hi}")
+                            f"({format_rows(_file_rows(col.index[bad]))}); expected whole numbers {lo}–{hi}{known}")
             values = values.where(~bad)
+    if skip_codes:
+        coded = values.isin(list(skip_codes))
+        skipped |= coded
+        values = values.where(~coded)
     frac = values.notna() & (values != np.round(values))
     if frac.any():
         problems.append(f"{int(frac.sum())} answers that are not whole numbers in column {name} "
                         f"({format_rows(_file_rows(col.index[frac]))}); expected whole numbers {lo}–{hi}")
     out = values.notna() & ((values < lo) | (values > hi))
     if out.any():
+        hint = ""
+        if values[out].isin([-3, -2]).any() and not skip_codes:
+            hint = ("; −3 and −2 are Wenjuanxing's codes for skipped questions: pass skip_codes=(-3, -2) to count "
+                    "them as missing")
         problems.append(f"{int(out.sum())} answers outside the scale {lo}–{hi} in column {name} "
-                        f"({format_rows(_file_rows(col.index[out]))})")
-    return values, problems
+                        f"({format_rows(_file_rows(col.index[out]))}){hint}")
+    return values, problems, col.index[skipped]
 
 
-def load_survey(path, instrument=None, *, id_column=None, sheet=None, encoding=None) -> "Survey":
+def _answers_checked(frame: pd.DataFrame, inst: Instrument, file: str, **how) -> tuple[pd.DataFrame, dict]:
+    """Item columns present, numeric (option text mapped, skips set missing) and on the scale;
+    returns the converted frame and ``{item: skipped index}``. The one check every Survey passes."""
+    missing = [c for c in inst.items if c not in frame.columns]
+    if missing:
+        raise DataError(f"file {file!r} lacks columns that instrument {inst.name!r} needs: {missing}")
+    frame = frame.copy()
+    problems, skipped = [], {}
+    for item in inst.items:
+        values, probs, skip = _to_answers(frame[item], item, file, inst.scale_min, inst.scale_max, **how)
+        frame[item] = values
+        problems += probs
+        if len(skip):
+            skipped[item] = skip
+    if problems:
+        raise DataError(f"file {file!r}: " + "; ".join(problems))
+    return frame, skipped
+
+
+def load_survey(path, instrument=None, *, id_column=None, sheet=None, encoding=None, platform=None,
+                skip_codes=None, first_item=None) -> "Survey":
     """Read a survey export and check its answers against ``instrument``.
 
     Parameters
@@ -65,24 +123,55 @@ def load_survey(path, instrument=None, *, id_column=None, sheet=None, encoding=N
     path : str or Path
         .csv (UTF-8, UTF-8 with BOM, GBK/GB18030 — detected), .xlsx (``sheet`` by name or
         position, Chinese names fine) or SPSS .sav (value labels of non-item columns become their
-        text; item answers keep their numeric codes).
+        text; item answers keep their numeric codes). Exports of 问卷星, 腾讯问卷, Credamo 见数 and
+        Qualtrics are recognised (``Survey.platform``): their metadata become ``submitted_at``,
+        ``duration_seconds``, ``source`` and ``ip``, their skip codes (问卷星 −3/−2, Qualtrics −99)
+        missing answers counted in ``Survey.skipped``; see :mod:`crm_research.io.platforms`.
     instrument : str, Path or Instrument, optional
         A shipped instrument name (e.g. ``"logistics_csl"``) or a YAML file. When given, every item
-        column must be present, numeric (full-width digits accepted) and within the scale.
+        must be found — as a column named by its code, by its wording in the question headers, or
+        by position from ``first_item`` — and its answers numeric (full-width digits accepted, or
+        option text that the instrument's scale labels name, in Chinese or English) and on the scale.
     id_column : str, optional
-        Respondent id column; defaults to ``respondent_id`` when present. Ids must be unique.
+        Respondent id column; defaults to ``respondent_id`` when present, else the platform's
+        (问卷星 序号, Qualtrics ResponseId, …). Ids must be unique.
+    platform : str, optional
+        Force a platform ("wenjuanxing", "tencent", "credamo", "qualtrics") instead of detecting it.
+    skip_codes : tuple, optional
+        Answer codes meaning "skipped"; default the platform's. They become missing and are counted.
+    first_item : str or int, optional
+        The question (header or number, e.g. ``8`` or ``"Q3_1"``) where the instrument's items
+        begin, to map items by position rather than by wording.
     """
     frame, meta = read_any(path, sheet=sheet, encoding=encoding)
-    return _checked(frame, instrument, id_column, str(path), meta)
+    return _checked(frame, instrument, id_column, str(path), meta, platform=platform, skip_codes=skip_codes,
+                    first_item=first_item)
 
 
-def _checked(frame: pd.DataFrame, instrument, id_column, file: str, meta: dict) -> "Survey":
-    """Every check of a survey's answers: ids present and unique, item columns present, numeric
-    (full-width digits accepted) and within the scale; value labels of non-item columns as text."""
-    frame = frame.copy()
+def _sheet_hint(meta: dict) -> str:
+    sheets = meta.get("sheets") or []
+    if len(sheets) < 2:
+        return ""
+    return (f"; sheet {meta.get('sheet')!r} was read and the workbook's sheets are {sheets}: pass sheet=<name> if "
+            f"the answers are on another sheet")
+
+
+def _checked(frame: pd.DataFrame, instrument, id_column, file: str, meta: dict, *, platform=None,
+             skip_codes=None, first_item=None) -> "Survey":
+    """Every check of a survey's answers: platform metadata, item columns found, ids present and
+    unique, answers numeric (or option text on the scale's labels) and within the scale, skip codes
+    counted; value labels of non-item columns as text."""
     inst = load_instrument(instrument) if instrument is not None else None
-    if id_column is None and "respondent_id" in frame.columns:
-        id_column = "respondent_id"
+    frame, meta = platforms.normalise(frame, meta, file, platform=platform)
+    spec = platforms.PLATFORMS.get(meta["platform"]) if meta["platform"] else None
+    if id_column is None:
+        id_column = "respondent_id" if "respondent_id" in frame.columns else meta.get("id_column")
+    if inst is not None:
+        try:
+            frame, mapping = platforms.map_items(frame, inst, meta, file, first_item=first_item)
+        except DataError as exc:
+            raise DataError(str(exc) + _sheet_hint(meta)) from None
+        meta["item_headers"] = mapping
     if id_column is not None:
         if id_column not in frame.columns:
             raise DataError(f"file {file!r}: id column {id_column!r} not found; columns are {list(frame.columns)[:15]}")
@@ -96,20 +185,22 @@ def _checked(frame: pd.DataFrame, instrument, id_column, file: str, meta: dict) 
                             f"({format_rows(_file_rows(dup.index[dup == first]))}); "
                             f"{dup.nunique()} duplicated id(s) in all: {sorted(map(str, dup.unique()))[:10]}")
     value_labels = meta.get("value_labels", {})
+    item_set = set(inst.items) if inst is not None else set()
     if inst is not None:
-        missing = [c for c in inst.items if c not in frame.columns]
-        if missing:
-            raise DataError(f"file {file!r} lacks columns that instrument {inst.name!r} needs: {missing}")
-        problems = []
-        for item in inst.items:
-            values, probs = _to_answers(frame[item], item, file, inst.scale_min, inst.scale_max)
-            frame[item] = values
-            problems += probs
-        if problems:
-            raise DataError(f"file {file!r}: " + "; ".join(problems))
-        item_set = set(inst.items)
-    else:
-        item_set = set()
+        if skip_codes is None:
+            skip_codes = spec.skip_codes if spec else ()
+        # a code inside the scale is an answer (a −3…3 scale), never a skip
+        skip_codes = tuple(c for c in skip_codes if not inst.scale_min <= c <= inst.scale_max)
+        frame, skipped = _answers_checked(frame, inst, file, codes=_label_codes(inst), skip_codes=tuple(skip_codes),
+                                          skip_texts=spec.skip_texts if spec else ())
+        counts = pd.Series({i: len(skipped.get(i, ())) for i in inst.items}, name="skipped", dtype=int)
+        meta["skipped"] = counts
+        if counts.sum():
+            where = ", ".join(f"{i} ({format_rows(_file_rows(skipped[i]), limit=3)})" for i in list(skipped)[:5])
+            codes = [str(c) for c in skip_codes] + list(spec.skip_texts[:2] if spec else ())
+            warnings.warn(f"file {file!r}: {int(counts.sum())} answers coded as skipped ({', '.join(codes)}) were set to "
+                          f"missing: {where}{' …' if len(skipped) > 5 else ''}; Survey.skipped counts them by item",
+                          StatWarning, stacklevel=3)
     for col, labels in value_labels.items():
         if col not in item_set and col in frame.columns:
             frame[col] = frame[col].map(lambda v, lab=labels: lab.get(v, v) if pd.notna(v) else v)
@@ -124,10 +215,18 @@ def _checked(frame: pd.DataFrame, instrument, id_column, file: str, meta: dict) 
 
 
 class Survey:
-    """Answers read from one file, with the instrument that describes them."""
+    """Answers read from one file, with the instrument that describes them.
+
+    Built directly (``Survey(frame, instrument)``) the item answers are still checked: present,
+    numeric and on the scale; :meth:`from_frame` applies every check of :func:`load_survey`."""
 
     def __init__(self, responses: pd.DataFrame, instrument: Instrument | None = None, path: str = "",
                  id_column: str | None = None, meta: dict | None = None):
+        if not isinstance(responses, pd.DataFrame):
+            raise DataError(f"Survey: responses must be a pandas DataFrame, got {type(responses).__name__}")
+        if instrument is not None:
+            instrument = load_instrument(instrument)
+            responses, _ = _answers_checked(responses, instrument, path or "data frame")
         self._responses = responses
         self.instrument = instrument
         self.path = path
@@ -135,13 +234,34 @@ class Survey:
         self.meta = meta or {}
 
     @classmethod
-    def from_frame(cls, frame: pd.DataFrame, instrument=None, *, id_column=None, name: str = "data frame") -> "Survey":
-        """A Survey from a DataFrame with every check :func:`load_survey` applies (ids, item
-        columns present, numeric, within the scale); errors name ``name`` where they would name
-        the file. The frame is copied, never changed."""
+    def from_frame(cls, frame: pd.DataFrame, instrument=None, *, id_column=None, name: str = "data frame",
+                   platform=None, skip_codes=None, first_item=None) -> "Survey":
+        """A Survey from a DataFrame with every check :func:`load_survey` applies (platform
+        metadata, items found by code, wording or position, ids, answers numeric or option text,
+        within the scale, skip codes counted); errors name ``name`` where they would name the file.
+        The frame is copied, never changed."""
         if not isinstance(frame, pd.DataFrame):
             raise DataError(f"Survey.from_frame: frame must be a pandas DataFrame, got {type(frame).__name__}")
-        return _checked(frame.reset_index(drop=True), instrument, id_column, name, {})
+        return _checked(frame.reset_index(drop=True), instrument, id_column, name, {}, platform=platform,
+                        skip_codes=skip_codes, first_item=first_item)
+
+    @property
+    def platform(self) -> str | None:
+        """The survey platform whose export this is ("wenjuanxing", "tencent", "credamo",
+        "qualtrics"), or None."""
+        return self.meta.get("platform")
+
+    @property
+    def skipped(self) -> pd.Series:
+        """Answers coded as skipped (e.g. 问卷星 −3/−2) and set to missing, by item."""
+        inst = self._require_instrument("skipped")
+        s = self.meta.get("skipped")
+        return s.copy() if s is not None else pd.Series(0, index=inst.items, name="skipped", dtype=int)
+
+    @property
+    def item_headers(self) -> dict:
+        """Item code → the header it was found under, for items not named by their code."""
+        return dict(self.meta.get("item_headers", {}))
 
     @property
     def responses(self) -> pd.DataFrame:
@@ -203,14 +323,16 @@ class Survey:
         return pd.DataFrame(out, index=keyed.index)
 
     def screen(self, *, max_missing: float = 0.2, straightline: bool = True, min_duration: float | None = None,
-               duration_column: str = "duration_sec", contradiction: bool = True,
+               duration_column: str | None = None, contradiction: bool = True,
                contradiction_gap: int | None = None, issued: int | None = None) -> "ScreeningResult":
         """Drop invalid responses and say why, with the funnel papers report.
 
         Rules (each can be switched off): more than ``max_missing`` (share) of the items
         unanswered; straight-lining — the same answer to every item, on an instrument with
         reverse-keyed items (which makes that answer pattern contradictory); completion faster
-        than ``min_duration`` seconds where ``duration_column`` exists; contradictory answers to
+        than ``min_duration`` seconds, read from ``duration_column`` (default ``duration_seconds``,
+        which platform exports get, else ``duration_sec``; text such as "175秒" or "2分55秒" is read
+        as seconds, and a duration that cannot be read is an error, never a silent keep); contradictory answers to
         an item and its reverse-keyed twin (``reverse_of``) — after keying, the two differ by at
         least ``contradiction_gap`` points (default: the scale's range minus one, i.e. 3 on a
         5-point scale, as for 'strongly agree' to both 'satisfied' and 'disappointed').
@@ -232,9 +354,14 @@ class Survey:
         flags["duration"] = np.nan
         flags["too_fast"] = False
         if min_duration is not None:
+            if duration_column is None:
+                duration_column = "duration_seconds" if "duration_seconds" in raw.columns else "duration_sec"
             if duration_column not in raw.columns:
-                raise DataError(f"Survey.screen: min_duration given but column {duration_column!r} is not in the file")
-            dur = pd.to_numeric(raw[duration_column], errors="coerce")
+                raise DataError(f"Survey.screen: min_duration given but column {duration_column!r} is not in the file; "
+                                f"pass duration_column=<the column with the time taken>")
+            dur = platforms.parse_durations(raw[duration_column].reset_index(drop=True), duration_column,
+                                       self.path or "data frame")
+            dur.index = raw.index
             flags["duration"] = dur
             flags["too_fast"] = (dur < min_duration).fillna(False)
         flags["contradicted"] = ""
@@ -286,6 +413,18 @@ class ScreeningResult(Result):
         if self.issued:
             rows.append({"stage": "valid", "n": self.valid, "rate": self.valid / self.issued, "of": "issued"})
         return pd.DataFrame(rows)
+
+    def table(self, lang: str = "zh"):
+        """Issued, returned, screened out by each rule, valid — counts and rates, as theses print them."""
+        from .present.thesis import screening_table
+
+        return screening_table(self, lang)
+
+    def interpret(self, lang: str = "zh") -> str:
+        """The funnel in a sentence, with what each rule screened out."""
+        from .present.thesis import screening_verdict
+
+        return screening_verdict(self, lang)
 
     def funnel_text(self, lang: str = "en") -> str:
         """'500 → 492 (98.4 %) → 481 (97.8 % of returned)'."""

@@ -71,6 +71,12 @@ class KMOResult(Result):
 
         return kmo_verdict(self, lang)
 
+    def table(self, lang: str = "zh", *, bartlett=None):
+        """KMO (and, given a :class:`BartlettResult`, Bartlett's χ², df and p) as theses print them."""
+        from .present.thesis import kmo_table
+
+        return kmo_table(self, lang, bartlett=bartlett)
+
 
 def kmo(items) -> KMOResult:
     """KMO overall and per item: Σr² / (Σr² + Σq²) with q the partial (anti-image) correlations
@@ -98,6 +104,11 @@ class BartlettResult(Result):
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{"chi2": self.chi2, "df": self.df, "p": self.p, "n": self.n}])
+
+    def interpret(self, lang: str = "zh") -> str:
+        from .present.thesis import bartlett_verdict
+
+        return bartlett_verdict(self, lang)
 
 
 def bartlett(items) -> BartlettResult:
@@ -138,15 +149,28 @@ class EFAResult(Result):
 
     title = "Exploratory factor analysis"
 
-    def table(self, cut: float = 0.4) -> pd.DataFrame:
+    def loadings_shown(self, cut: float = 0.4) -> pd.DataFrame:
         """Loadings with |λ| < ``cut`` blanked, plus communality and a cross-loading flag."""
         shown = self.loadings.where(self.loadings.abs() >= cut)
         shown["communality"] = self.communalities
         shown["cross_loading"] = (self.loadings.abs() >= cut).sum(axis=1) > 1
         return shown
 
+    def table(self, lang: str = "zh", *, cut: float = 0.4, names=None):
+        """The rotated loading matrix as theses print it: loadings below ``cut`` left blank,
+        communalities, then the sums of squared loadings, % of variance and cumulative %.
+        ``names`` (a mapping or an Instrument) gives the items' display names."""
+        from .present.thesis import efa_table
+
+        return efa_table(self, lang, cut=cut, names=names)
+
+    def interpret(self, lang: str = "zh", *, cut: float = 0.4) -> str:
+        from .present.thesis import efa_verdict
+
+        return efa_verdict(self, lang, cut=cut)
+
     def to_frame(self) -> pd.DataFrame:
-        return self.table()
+        return self.loadings_shown()
 
 
 def _reduced_eigenvalues(r: np.ndarray) -> np.ndarray:
@@ -459,6 +483,11 @@ class HarmanResult(Result):
         return pd.DataFrame([{"first_factor_share": self.first_factor_share,
                               "common_method_bias": self.common_method_bias}])
 
+    def interpret(self, lang: str = "zh") -> str:
+        from .present.thesis import harman_verdict
+
+        return harman_verdict(self, lang)
+
 
 def harman(items) -> HarmanResult:
     """Share of total variance taken by the first unrotated principal component of all items."""
@@ -469,7 +498,7 @@ def harman(items) -> HarmanResult:
 
 @result
 class ConstructSummary(Result):
-    """``constructs``: k, n, α, CR, AVE, smallest loading, largest HTMT and inter-construct r per
+    """``constructs``: k, n, α, CR, AVE, smallest and largest loading, largest HTMT and inter-construct r per
     construct with a pass flag for each; ``thresholds`` used (defaults :data:`THRESHOLDS`)."""
 
     constructs: pd.DataFrame
@@ -480,15 +509,12 @@ class ConstructSummary(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.constructs
 
-    def table(self, lang: str = "zh"):
-        from .present.labels import label
-        from .present.table import Table
+    def table(self, lang: str = "zh", *, names=None):
+        """Per construct: items, range of standardised loadings, α, CR, AVE, √AVE and the largest
+        HTMT, with the criteria and their sources in the note."""
+        from .present.thesis import construct_summary_table
 
-        f = self.constructs[["k", "n", "alpha", "cr", "ave", "min_loading", "max_htmt", "max_r"]]
-        th = self.thresholds
-        note = label("construct_summary_note", lang).format(**th)
-        return Table.build(f, title=label("construct_summary", lang), lang=lang,
-                           kinds={"k": "int", "n": "int"}, note=note)
+        return construct_summary_table(self, lang, names=names)
 
     def interpret(self, lang: str = "zh") -> str:
         from .present.text import construct_summary_verdict
@@ -517,9 +543,10 @@ def construct_summary(data, model, *, thresholds: dict | None = None, cfa_result
         others = [c for c in model if c != name]
         max_htmt = res.htmt.loc[name, others].max() if others else np.nan
         max_r = res.factor_correlations.loc[name, others].abs().max() if others else np.nan
-        min_load = res.loadings.loc[res.loadings["construct"] == name, "std_loading"].min()
+        own = res.loadings.loc[res.loadings["construct"] == name, "std_loading"]
+        min_load = own.min()
         rows.append({"construct": name, "k": len(cols), "n": res.n, "alpha": a.alpha, "cr": res.cr[name],
-                     "ave": res.ave[name], "min_loading": min_load, "max_htmt": max_htmt, "max_r": max_r,
+                     "ave": res.ave[name], "min_loading": min_load, "max_loading": own.max(), "max_htmt": max_htmt, "max_r": max_r,
                      "alpha_ok": a.alpha >= th["alpha"], "loading_ok": min_load >= th["loading"],
                      "cr_ok": res.cr[name] >= th["cr"], "ave_ok": res.ave[name] >= th["ave"],
                      "htmt_ok": bool(np.isnan(max_htmt) or max_htmt < th["htmt"]),

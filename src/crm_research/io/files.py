@@ -37,7 +37,7 @@ def read_any(path, *, sheet=None, encoding: str | None = None) -> tuple[pd.DataF
     """Read a .csv/.txt, .xlsx or .sav file as text-preserving columns; never writes to it.
 
     Returns the frame (string columns as read; .sav numbers as numbers) and a dict of metadata
-    (``encoding``, ``sheet``, ``value_labels``).
+    (``encoding``, ``sheet`` and ``sheets`` of a workbook, ``value_labels``).
     """
     path = Path(path)
     file = str(path)
@@ -67,6 +67,7 @@ def read_any(path, *, sheet=None, encoding: str | None = None) -> tuple[pd.DataF
             raise DataError(f"file {file!r} has no sheet {sheet!r}; its sheets are {sheets}")
         frame = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, dtype=object)
         meta["sheet"] = sheet if isinstance(sheet, str) else sheets[sheet or 0]
+        meta["sheets"] = list(sheets)
     elif suffix == ".sav":
         import pyreadstat
 

@@ -303,8 +303,8 @@ def fit_table(fit: dict, lang: str = "zh"):
                      "criterion": "" if op is None else f"{op} {cut:g}", "met": met})
     f = pd.DataFrame(rows).set_index("index")
     if "rmsea_ci_low" in fit:
-        note = (f"RMSEA 90% CI: [{fit['rmsea_ci_low']:.3f}, {fit['rmsea_ci_high']:.3f}]. "
-                + label("fit_source", lang, ns="fit"))
+        note = (label("thesis.rmsea_ci", lang).format(lo=f"{fit['rmsea_ci_low']:.3f}", hi=f"{fit['rmsea_ci_high']:.3f}")
+                + ("" if lang == "zh" else " ") + label("fit_source", lang, ns="fit"))
     else:
         note = label("fit_source", lang, ns="fit")
     f["value"] = [format_fit(k, v) for k, v in zip([r for r in order if r in fit], f["value"])]
