@@ -121,7 +121,7 @@ def test_pages_speak_one_language_without_raw_identifiers(which, request):
                 cells = t[col].astype(str)
                 if re.fullmatch(r"p|p（.*）|p \(.*\)|显著性|Sig\.?", h):
                     assert not cells.str.fullmatch(r"0\.0+").any(), (page.name, h)
-                if re.search(r"样本量|数$|^n\b|^n \(|Customers|Questionnaires", h):
+                if re.search(r"样本量|客户数|问卷数|人数|^n\b|^n \(|Customers|Questionnaires", h):
                     assert not cells.str.fullmatch(r"[\d,]+\.\d+").any(), (page.name, h)
         assert not re.search(r"\d\.\d{5,}", text), page.name
 

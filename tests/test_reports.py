@@ -179,3 +179,55 @@ def test_first_period_without_history_renders(tmp_path):
                  "--out", str(tmp_path / "o"), "--lang", "en"]) == 0
     assert (tmp_path / "o" / "2025Q1" / "tables" / "abc_mix_period.csv").exists()
     assert not (tmp_path / "o" / "2025Q1" / "tables" / "abc_migration.csv").exists()
+
+
+def test_period_folder_survives_kills_at_random_moments(tmp_path):
+    """Report runs killed at random moments (SIGKILL, a bounded number of times): reports/<period>
+    always exists and is a complete report — the one before or the new one — and the next run
+    cleans up what the killed ones left."""
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import nbformat as nbf
+
+    nb = nbf.v4.new_notebook()
+    params = nbf.v4.new_code_cell('data_dir = ""\nperiod = ""\nlang = "zh"\nout_dir = ""')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbf.v4.new_code_cell(
+        "import uuid, pathlib, time\nif out_dir:\n    p = pathlib.Path(out_dir)\n"
+        "    (p / 'part1.txt').write_text('x')\n    time.sleep(0.3)\n    (p / 'marker.txt').write_text(uuid.uuid4().hex)")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    nbf.write(nb, nbs / "one.ipynb")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "crm_research.cli", "report", "--period", PERIOD, "--data", str(SAMPLE),
+           "--notebooks", str(nbs), "--out", str(out), "--quiet"]
+
+    def complete(folder: Path) -> str:
+        assert (folder / "manifest.json").exists() and (folder / "one.html").exists()
+        return (folder / "marker.txt").read_text()
+
+    assert subprocess.run(cmd, capture_output=True).returncode == 0
+    seen = {complete(out / PERIOD)}
+    rng = random.Random(20261124)
+    for _ in range(6):
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + rng.uniform(0.5, 6.0)
+        while time.monotonic() < deadline and proc.poll() is None:
+            complete(out / PERIOD)                         # a complete report at every moment
+            time.sleep(0.05)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        marker = complete(out / PERIOD)
+        seen.add(marker)
+    # a run after the kills succeeds and leaves one version folder, no stray links or temp folders
+    assert subprocess.run(cmd, capture_output=True).returncode == 0
+    complete(out / PERIOD)
+    assert len(list((out / ".versions").iterdir())) == 1
+    assert [p.name for p in out.glob(".*") if p.name not in (".versions", ".lock")] == []
