@@ -244,3 +244,11 @@ def test_point_labels_never_overlap():
         for j in range(i + 1, len(boxes)):
             assert not boxes[i].overlaps(boxes[j]), (texts[i].get_text(), texts[j].get_text())
     plt.close(fig)
+
+
+def test_external_report_suppresses_small_counts_of_customers(en_external):
+    folder = en_external / PERIOD
+    mig = pd.read_csv(folder / "tables" / "abc_migration.csv", index_col=0, encoding="utf-8-sig")
+    counts = pd.to_numeric(mig.stack(), errors="coerce").dropna()
+    assert not ((counts > 0) & (counts < 5)).any()
+    assert (mig.astype(str) == "< 5").to_numpy().any()          # the sample has small migration cells

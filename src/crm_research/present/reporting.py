@@ -24,11 +24,19 @@ def abc_mix(mix: pd.DataFrame, lang: str) -> Table:
                        kinds={"customers": "int", "customer_share": "pct", "amount": "money", "amount_share": "pct"})
 
 
-def abc_migration(mig, lang: str) -> Table:
+def abc_migration(mig, lang: str, *, audience: str = "internal", k: int = 5) -> Table:
+    """Customers by class last period (rows) and this period (columns); for ``audience="external"``
+    counts from 1 to ``k`` − 1 are shown as "< k"."""
     m = mig.matrix.copy()
+    note = _t("abc_migration_note", lang)
+    if audience == "external":
+        small = (m > 0) & (m < k)
+        m = m.astype(object).where(~small, f"< {k}")
+        if small.to_numpy().any():
+            note += " " + _t("suppressed_cells_note", lang).format(k=k)
     m.columns = [label(c, lang, ns="report") for c in m.columns]
     return Table.build(m, title=_t("abc_migration", lang), lang=lang, ns="report",
-                       kinds={c: "int" for c in m.columns}, note=_t("abc_migration_note", lang))
+                       kinds={c: "int" for c in m.columns}, note=note)
 
 
 def kpi_table(k: pd.DataFrame, lang: str) -> Table:

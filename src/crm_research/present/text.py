@@ -11,7 +11,7 @@ import numpy as np
 
 from .labels import check_lang
 
-__all__ = ["drivers_summary", "value_summary", "period_name", "headline_value", "change_text", "change_verdict", "period_summary", "whale_verdict", "churn_reason", "pct", "reliability_verdict", "construct_summary_verdict",
+__all__ = ["period_summary_items", "drivers_summary", "value_summary", "period_name", "headline_value", "change_text", "change_verdict", "period_summary", "whale_verdict", "churn_reason", "pct", "reliability_verdict", "construct_summary_verdict",
            "funnel_text", "screening_reason"]
 
 
@@ -96,9 +96,10 @@ def change_text(cur, other, p, kind: str, good: str, lang: str = "zh") -> str:
     return f"{out}（{pp}，{words[verdict]}）" if lang == "zh" else f"{out} ({pp}, {words[verdict]})"
 
 
-def period_summary(h, lang: str = "zh") -> str:
-    """The management report's opening paragraph, from :func:`crm_research.periodic.headlines`:
-    every headline figure with its change against the previous period and a year before."""
+def period_summary_items(h, lang: str = "zh") -> list[str]:
+    """The management report's findings, one sentence per headline figure, from
+    :func:`crm_research.periodic.headlines`: its value and its change against the previous period
+    and a year before; the churn counts last."""
     from .labels import label
 
     check_lang(lang)
@@ -117,9 +118,19 @@ def period_summary(h, lang: str = "zh") -> str:
     risk = int(h.loc["churn_at_risk", "current"]) if "churn_at_risk" in h.index else 0
     lost = int(h.loc["churn_lost", "current"]) if "churn_lost" in h.index else 0
     if lang == "zh":
-        return "；".join(parts) + f"。{risk} 位客户有流失风险，另有 {lost} 位已流失（见流失预警）。"
-    return "; ".join(parts) + (f". {risk} customer{'s' if risk != 1 else ''} at risk of churning and {lost} "
-                               f"already lost (see the churn warnings).")
+        parts.append(f"{risk} 位客户有流失风险，另有 {lost} 位已流失（见流失预警）")
+    else:
+        parts.append(f"{risk} customer{'s' if risk != 1 else ''} at risk of churning and {lost} already lost "
+                     f"(see the churn warnings)")
+    return parts
+
+
+def period_summary(h, lang: str = "zh") -> str:
+    """:func:`period_summary_items` as one paragraph."""
+    items = period_summary_items(h, lang)
+    if lang == "zh":
+        return "；".join(items[:-1]) + "。" + items[-1] + "。"
+    return "; ".join(items[:-1]) + ". " + items[-1][0].upper() + items[-1][1:] + "."
 
 
 def drivers_summary(index, ipma, names: dict, lang: str = "zh") -> str:

@@ -105,9 +105,10 @@ class ReportContext:
                               f"alt='{html.escape(title, quote=True)}'></figure>",
                  "image/png": b64}, raw=True, metadata={"image/png": {"alt": title}})
 
-    def title(self, summary: str = "") -> None:
+    def title(self, summary="") -> None:
         """The page's title block (its name, then firm, period, date generated and language),
-        followed by ``summary``: the page's findings in words."""
+        followed by ``summary``: the page's findings in words (a paragraph, or a list of sentences
+        shown as a list)."""
         import html
 
         from IPython.display import HTML, display
@@ -115,7 +116,9 @@ class ReportContext:
         from .pages import title_block
 
         block = title_block(self.page, lang=self.lang, firm=self.firm, period=self.period)
-        if summary:
+        if isinstance(summary, (list, tuple)):
+            block += "<ul class='summary'>" + "".join(f"<li>{html.escape(s)}</li>" for s in summary) + "</ul>"
+        elif summary:
             block += f"<p class='summary'>{html.escape(summary)}</p>"
         display(HTML(block))
 

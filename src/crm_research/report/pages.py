@@ -19,7 +19,8 @@ header.titleblock h1{margin:0;font-size:28px;color:#1f4e79}
 header.titleblock .meta{margin:4px 0 0;color:#52606d;font-size:14px}
 h2{font-size:21px;color:#1f4e79;border-bottom:1px solid #d9e2ec;padding-bottom:4px;margin-top:32px}
 p.say{font-size:15px;max-width:60em}
-p.summary{font-size:16px;background:#f0f4f8;border-left:4px solid #1f4e79;padding:10px 14px}
+p.summary,ul.summary{font-size:16px;background:#f0f4f8;border-left:4px solid #1f4e79;padding:10px 14px}
+ul.summary{padding-left:34px}
 nav.toc{font-size:14px;background:#f8fafc;padding:6px 14px;border-radius:4px}
 nav.toc ul{margin:4px 0;padding-left:18px}
 nav.back{font-size:14px;margin-bottom:8px}

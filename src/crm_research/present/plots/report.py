@@ -147,8 +147,9 @@ def abc_chart(mix: pd.DataFrame, *, lang: str = "zh"):
     return fig
 
 
-def migration_chart(matrix: pd.DataFrame, *, lang: str = "zh"):
-    """The ABC migration matrix (class before → class now) as a heat map with the counts."""
+def migration_chart(matrix: pd.DataFrame, *, lang: str = "zh", suppress_below: int = 0):
+    """The ABC migration matrix (class before → class now) as a heat map with the counts; counts
+    from 1 to ``suppress_below`` − 1 are written "< k" (reports shared outside the firm)."""
     import matplotlib
     import matplotlib.ticker
 
@@ -158,7 +159,8 @@ def migration_chart(matrix: pd.DataFrame, *, lang: str = "zh"):
         ax.imshow(m.to_numpy(), cmap="Blues")
         top = np.nanmax(m.to_numpy()) if m.size else 0
         for (i, j), v in np.ndenumerate(m.to_numpy()):
-            ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=9, color="white" if v > top / 2 else "black")
+            shown = f"< {suppress_below}" if 0 < v < suppress_below else f"{v:.0f}"
+            ax.text(j, i, shown, ha="center", va="center", fontsize=9, color="white" if v > top / 2 else "black")
         ax.set_xticks(range(m.shape[1]))
         ax.set_xticklabels([label(str(c), lang, ns="report") for c in m.columns])
         ax.set_yticks(range(m.shape[0]))
