@@ -40,14 +40,12 @@ class ReportContext:
     are only displayed.
     """
 
-    def __init__(self, out_dir: str = "", lang: str = "zh", *, period: str = "", firm: str = "", page: str = "",
-                 audience: str = "internal"):
+    def __init__(self, out_dir: str = "", lang: str = "zh", *, period: str = "", firm: str = "", page: str = ""):
         self.out = Path(out_dir) if out_dir else None
         self.lang = lang
         self.period = period
         self.firm = firm
         self.page = page
-        self.audience = audience
         self.data = None      # the period's PeriodData (set by open_page)
         self.engine = None    # the SQL engine for the value functions (set by open_page)
         if self.out:
@@ -80,6 +78,8 @@ class ReportContext:
     def figure(self, fig, name: str):
         """Save ``fig`` as PNG and SVG (no timestamps or random ids) and show the PNG on the page:
         every figure saved is also shown, once."""
+        import base64
+        import html
         import io
 
         import matplotlib
@@ -93,13 +93,10 @@ class ReportContext:
             (self.out / "figures" / f"{name}.png").write_bytes(png)
             with matplotlib.rc_context({"svg.hashsalt": "crm_research", "svg.fonttype": "path"}):
                 fig.savefig(self.out / "figures" / f"{name}.svg", bbox_inches="tight", metadata={"Date": None})
-        sup = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) is not None else ""
-        title = sup or next((t for ax in fig.axes for t in (ax.get_title("left"), ax.get_title()) if t), name)
+        titles = (t for ax in fig.axes for t in (ax.get_title("left"), ax.get_title()) if t)
+        title = fig.get_suptitle() or next(titles, name)
         self._record("contents.json", lambda d: d.setdefault("figures", {}).__setitem__(name, title))
         plt.close(fig)
-        import base64
-        import html
-
         b64 = base64.b64encode(png).decode("ascii")
         display({"text/html": f"<figure class='chart'><img src='data:image/png;base64,{b64}' "
                               f"alt='{html.escape(title, quote=True)}'></figure>",
@@ -168,7 +165,7 @@ class ReportContext:
         import fcntl
 
         path = self.out / name
-        with open(self.out / ".headline.lock", "w") as lock:
+        with open(self.out / ".record.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
             change(data)
@@ -184,7 +181,7 @@ def open_page(page: str, *, data_dir: str, period: str, lang: str, out_dir: str 
     from .data import PeriodData
 
     check_parameters(data_dir=data_dir, period=period, lang=lang, audience=audience)
-    ctx = ReportContext(out_dir, lang, period=parse_period(period).label, page=page, audience=audience,
+    ctx = ReportContext(out_dir, lang, period=parse_period(period).label, page=page,
                         firm=firm or Path(data_dir).resolve().name)
     ctx.data = PeriodData(data_dir, period)
     ctx.engine = sql_engine(engine, spark_master)

@@ -60,15 +60,17 @@ class KernelPool:
         """A kernel with an empty namespace; put back after a clean run, replaced after a failure."""
         try:
             km = self._free.get_nowait()
-            if not km.is_alive():
-                self._discard(km)
-                km = self._start()
-            else:
-                self._reset(km)
         except queue.Empty:
-            km = self._start()
-        except Exception:
-            self._discard(km)
+            km = None
+        if km is not None:
+            try:
+                if not km.is_alive():
+                    raise RuntimeError("kernel died")
+                self._reset(km)
+            except Exception:
+                self._discard(km)
+                km = None
+        if km is None:
             km = self._start()
         try:
             yield km

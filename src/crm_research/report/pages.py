@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 import json
-import os
 from pathlib import Path
+
+from ..present.exports import atomic_write
 
 __all__ = ["to_html", "write_index", "title_block", "record_runs"]
 
@@ -119,9 +120,8 @@ def record_runs(out: Path, rows: list[dict]) -> None:
     now = _dt.datetime.now().isoformat(timespec="seconds")
     for r in rows:
         runs[r["period"]] = {"status": r["status"], "error": r.get("error", ""), "when": now}
-    tmp = path.with_name(f".{RUNS}.tmp")
-    tmp.write_text(json.dumps(runs, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_write(path) as tmp:
+        tmp.write_text(json.dumps(runs, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
 
 
 def _sparkline(values: list, *, width: int = 150, height: int = 36) -> str:
@@ -228,9 +228,8 @@ def write_index(out: Path, *, lang: str = "zh", firm: str = "") -> Path:
             f"<title>{t('dashboard')}{' · ' + html.escape(firm) if firm else ''}</title><style>{CSS}{DASHBOARD_CSS}</style>"
             f"</head><body>{''.join(parts)}</body></html>")
     path = out / "index.html"
-    tmp = out / ".index.html.tmp"
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_write(path) as tmp:
+        tmp.write_text(page, encoding="utf-8")
     return path
 
 

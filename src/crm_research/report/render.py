@@ -134,7 +134,7 @@ def render_period(period: str, *, data: Path, notebooks: list[Path], out: Path, 
         with ThreadPoolExecutor(max_workers=max(1, min(parallel, len(notebooks)))) as pool:
             for fut in [pool.submit(run_one, nb) for nb in notebooks]:
                 fut.result()
-        (tmp / ".headline.lock").unlink(missing_ok=True)
+        (tmp / ".record.lock").unlink(missing_ok=True)
     except BaseException:
         q = out / "_quarantine" / f"{period}-{started.strftime('%Y%m%dT%H%M%S')}"
         q.parent.mkdir(parents=True, exist_ok=True)
