@@ -21,18 +21,7 @@ from crm_research.spec import parse_model
 REF = Path(__file__).parent / "reference" / "sem"
 
 HS = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
-POLDEM = """
-  ind60 =~ x1 + x2 + x3
-  dem60 =~ y1 + y2 + y3 + y4
-  dem65 =~ y5 + y6 + y7 + y8
-  dem60 ~ ind60
-  dem65 ~ ind60 + dem60
-  y1 ~~ y5
-  y2 ~~ y4 + y6
-  y3 ~~ y7
-  y4 ~~ y8
-  y6 ~~ y8
-"""
+POLDEM = (REF / "poldem_model.lav").read_text(encoding="utf-8")   # the model make_reference.R fits
 POLDEM_IND = (POLDEM.replace("dem60 ~ ind60", "dem60 ~ a*ind60")
               .replace("dem65 ~ ind60 + dem60", "dem65 ~ c*ind60 + b*dem60")
               + "  ind := a*b\n  total := c + a*b\n")

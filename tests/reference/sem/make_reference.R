@@ -30,18 +30,7 @@ mi_out <- function(fit, name) {
 # -- PoliticalDemocracy (Bollen 1989), the lavaan tutorial's SEM with correlated residuals --------
 data(PoliticalDemocracy)
 wcsv(PoliticalDemocracy, "political_democracy.csv")
-poldem <- '
-  ind60 =~ x1 + x2 + x3
-  dem60 =~ y1 + y2 + y3 + y4
-  dem65 =~ y5 + y6 + y7 + y8
-  dem60 ~ ind60
-  dem65 ~ ind60 + dem60
-  y1 ~~ y5
-  y2 ~~ y4 + y6
-  y3 ~~ y7
-  y4 ~~ y8
-  y6 ~~ y8
-'
+poldem <- paste(readLines("poldem_model.lav"), collapse = "\n")   # read by tests/test_sem.py too
 fit <- fitp(sem, poldem, data = PoliticalDemocracy)
 est_out(fit, "poldem"); mi_out(fit, "poldem")
 
