@@ -55,6 +55,13 @@ def _test(kind: str, a: pd.Series, b: pd.Series) -> float:
     return float(stats.ttest_ind(a, b, equal_var=False).pvalue)
 
 
+def _kpi_values(name: str, shipments: pd.DataFrame, complaints: pd.DataFrame, period: Period) -> pd.Series:
+    """The observations of KPI ``name`` in ``period`` (one per shipment or complaint)."""
+    _, _, table, col, date_col, _ = KPI_SPEC[name]
+    src = shipments if table == "shipments" else complaints
+    return src.loc[period.contains(src[date_col]), col].dropna().astype(float)
+
+
 def kpis(shipments: pd.DataFrame, complaints: pd.DataFrame, period) -> pd.DataFrame:
     """Service KPIs before, during and after the sale for ``period``, the previous period and the
     same period a year before, each change tested (``p_previous``, ``p_year_before``): two-proportion
@@ -67,7 +74,7 @@ def kpis(shipments: pd.DataFrame, complaints: pd.DataFrame, period) -> pd.DataFr
         for need in (col, date_col):
             if need not in src.columns:
                 raise DataError(f"kpis: column {need!r} not found in the {table} table")
-        vals = {k: src.loc[p.contains(src[date_col]), col].dropna().astype(float) for k, p in pers.items()}
+        vals = {k: _kpi_values(name, shipments, complaints, p) for k, p in pers.items()}
         row = {"kpi": name, "stage": stage, "good": good}
         for k, v in vals.items():
             row[k] = float(v.mean()) if len(v) else float("nan")
@@ -167,9 +174,8 @@ def kpi_trend(shipments: pd.DataFrame, complaints: pd.DataFrame, period, *, firs
     p = per
     while pd.Timestamp(p.end) > start:
         row = {}
-        for name, (_, _, table, col, date_col, _) in KPI_SPEC.items():
-            src = shipments if table == "shipments" else complaints
-            v = src.loc[p.contains(src[date_col]), col].dropna().astype(float)
+        for name in KPI_SPEC:
+            v = _kpi_values(name, shipments, complaints, p)
             row[name] = float(v.mean()) if len(v) else float("nan")
         rows[p.label] = row
         p = p.previous()

@@ -42,15 +42,13 @@ def headline_value(v, kind: str, lang: str = "zh") -> str:
     check_lang(lang)
     if not _finite(v):
         return "—"
-    if kind == "pct":
-        return f"{100 * v:.1f}%"
+    from .table import format_value
+
     if kind == "hours":
         return f"{v:.1f} 小时" if lang == "zh" else f"{v:.1f} h"
     if kind == "money":
-        return f"{v:,.0f} 元" if lang == "zh" else f"CNY {v:,.0f}"
-    if kind == "int":
-        return f"{int(v):,}"
-    return f"{v:.1f}"
+        return f"{format_value(v, 'money')} 元" if lang == "zh" else f"CNY {format_value(v, 'money')}"
+    return format_value(v, kind)
 
 
 def _delta(cur, other, kind: str, lang: str) -> str:
