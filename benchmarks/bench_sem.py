@@ -29,11 +29,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from crm_research.sem import load_model
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 DATA = ROOT / "tests" / "reference" / "sem" / "sample_wave_2025Q1.csv"
 
-FIRM = (DATA.parent / "firm_model.lav").read_text(encoding="utf-8")
+FIRM = load_model("logistics_csl")
 
 
 def cfa13_model() -> dict:

@@ -252,3 +252,27 @@ def test_external_report_suppresses_small_counts_of_customers(en_external):
     counts = pd.to_numeric(mig.stack(), errors="coerce").dropna()
     assert not ((counts > 0) & (counts < 5)).any()
     assert (mig.astype(str) == "< 5").to_numpy().any()          # the sample has small migration cells
+
+
+def test_survey_page_fits_the_structural_model(zh_internal):
+    """The survey page carries the firm's structural model: its coefficients are those of sem() on
+    the screened wave, with constructs and effects named in Chinese."""
+    import warnings
+
+    from crm_research import StatWarning
+    from crm_research.sem import load_model, sem
+    from crm_research.survey import load_survey
+
+    survey = load_survey(SAMPLE / f"survey_{PERIOD}.csv", "logistics_csl")
+    kept = survey.screen(min_duration=120).kept.index
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StatWarning)
+        direct = sem(survey.keyed().loc[kept], load_model("logistics_csl"))
+    table = pd.read_csv(zh_internal / PERIOD / "tables" / "sem_estimates.csv", encoding="utf-8-sig").set_index("路径")
+    want = direct.estimates.set_index(["lhs", "op", "rhs"])
+    assert table.loc["满意度 → 顾客忠诚", "标准化估计值"] == pytest.approx(want.loc[("loyalty", "~", "satisfaction"), "std_all"], abs=1e-9)
+    assert table.loc["服务质量 → 感知价值", "非标准化估计值"] == pytest.approx(want.loc[("value", "~", "service"), "est"], abs=1e-9)
+    effect = "间接效应：服务质量 → 感知价值 → 满意度 → 顾客忠诚"
+    assert table.loc[effect, "非标准化估计值"] == pytest.approx(want.loc[("ind_value", ":=", "a*b*d"), "est"], abs=1e-9)
+    text, _ = visible(zh_internal / PERIOD / "10_survey_analysis.html")
+    assert "结构方程模型" in text and "满意度 → 顾客忠诚（β = " in text

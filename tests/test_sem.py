@@ -15,7 +15,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from crm_research import DataError, StatWarning
-from crm_research.sem import SEMResult, invariance, path_diagram, sem
+from crm_research.sem import SEMResult, invariance, list_models, load_model, path_diagram, sem
 from crm_research.spec import parse_model
 
 REF = Path(__file__).parent / "reference" / "sem"
@@ -27,7 +27,7 @@ POLDEM_IND = (POLDEM.replace("dem60 ~ ind60", "dem60 ~ a*ind60")
               + "  ind := a*b\n  total := c + a*b\n")
 
 #: the sample firm's structural model (sample wave 2025Q1, screened, reverse items keyed)
-FIRM = (REF / "firm_model.lav").read_text(encoding="utf-8")
+FIRM = load_model("logistics_csl")
 
 FIRM_CFA = """
 value    =~ PV1 + PV2 + PV3
@@ -226,6 +226,40 @@ def test_sample_firm_structural_model():
     check_estimates(res, "firm")
     check_r2(res, "firm")
     check_mi(res, "firm")
+
+
+def check_standardized(res, name):
+    """std.all with delta-method SEs as lavaan's standardizedSolution (free and fixed rows)."""
+    ref = pd.read_csv(REF / f"{name}_std.csv")
+    ref = ref[ref["op"] != ":="]
+    ours = res.standardized_solution()
+    both = ours.merge(ref, on=["lhs", "op", "rhs"], suffixes=("", "_lav"), validate="one_to_one")
+    assert len(both) == len(ref) == len(ours)
+    assert_allclose(both["std_all"], both["est.std"], rtol=1e-5, atol=1e-7)
+    assert_allclose(both["se"], both["se_lav"], rtol=1e-5, atol=1e-7)
+    return both
+
+
+def test_standardized_solution_matches_lavaan(poldem):
+    both = check_standardized(sem(poldem, POLDEM), "poldem")
+    assert (both["se"] > 0).sum() >= 30               # loadings, paths and residuals all get an SE
+
+
+def test_sample_firm_standardized_solution():
+    wave = pd.read_csv(REF / "sample_wave_2025Q1.csv")
+    check_standardized(sem(wave, FIRM), "firm")
+
+
+def test_shipped_model_and_bad_model_files(tmp_path):
+    assert "logistics_csl" in list_models()
+    assert parse_model(load_model("logistics_csl")).defined            # the indirect effects are defined
+    with pytest.raises(DataError, match=r"load_model: 'nope' is neither a shipped model \(logistics_csl\) nor a model file"):
+        load_model("nope")
+    with pytest.raises(DataError, match=r"load_model: model file 'gone.lav' not found in"):
+        load_model(tmp_path / "gone.lav")
+    (tmp_path / "gbk.lav").write_bytes("满意 =~ a + b + c".encode("gbk"))
+    with pytest.raises(DataError, match=r"model file 'gbk.lav' is not UTF-8 text"):
+        load_model(tmp_path / "gbk.lav")
 
 
 def test_renaming_items_does_not_change_results(hs):
@@ -507,3 +541,21 @@ def test_syntax_error_reaches_the_user(hs):
 def test_model_spec_is_reused(hs):
     spec = parse_model(HS)
     assert sem(hs, spec).spec is spec
+
+
+def test_notebook_70_invariance_runs_on_the_sample_wave(tmp_path):
+    import papermill as pm
+
+    root = Path(__file__).resolve().parents[1]
+    params = {"data_file": str(root / "data" / "sample" / "survey_2026Q3.csv"), "lang": "en"}
+    nb = pm.execute_notebook(str(root / "notebooks" / "70_invariance.ipynb"), str(tmp_path / "70.ipynb"),
+                             parameters=params, kernel_name="python3", progress_bar=False, cwd=str(tmp_path))
+    shown = "".join(o.get("data", {}).get("text/markdown", "") + o.get("data", {}).get("text/html", "")
+                    for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    for level in ("Configural", "Metric", "Scalar", "Strict"):
+        assert level in shown
+    assert "Across the groups of Customer type" in shown
+    with pytest.raises(pm.PapermillExecutionError, match=r"column 'customer_type' has no respondents in \['shipper'\]"):
+        pm.execute_notebook(str(root / "notebooks" / "70_invariance.ipynb"), str(tmp_path / "bad.ipynb"),
+                            parameters={**params, "groups": "manufacturer, shipper"}, kernel_name="python3",
+                            progress_bar=False, cwd=str(tmp_path))

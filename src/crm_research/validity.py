@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import _cfa
 from ._core.errors import DataError, StatWarning
 from ._core.results import Result, result
 from ._core.params import Integer, OneOf, validate_params
@@ -328,6 +327,7 @@ class CFAResult(Result):
     estimates: pd.DataFrame
     n: int
     converged: bool
+    sem: object = None
 
     title = "Confirmatory factor analysis (ML)"
 
@@ -405,6 +405,11 @@ def cfa(data, model) -> CFAResult:
     AVE = mean λ² from standardised loadings (Fornell & Larcker, 1981), factor correlations,
     the Fornell–Larcker table (√AVE on the diagonal) and HTMT. Agrees with lavaan/semTools to 1e-6
     on HolzingerSwineford1939.
+
+    The model is fitted by :func:`crm_research.sem.sem` (the one ML engine), so ``fit`` carries every
+    key of :attr:`crm_research.sem.SEMResult.fit` (χ²/df, NFI, IFI, RMR, AIC, BIC, … besides the
+    above) and ``sem`` is the fitted :class:`~crm_research.sem.SEMResult` (modification indices,
+    path diagram); pass the result to :func:`construct_summary` to avoid fitting again.
     """
     func = "cfa"
     frame = require_frame(data, func)
@@ -421,46 +426,34 @@ def cfa(data, model) -> CFAResult:
         warnings.warn(f"{func}: {n} complete cases for {q} parameters; ML estimates and fit indices are "
                       f"unreliable below about {max(2 * q, 50)} (better 10 per parameter)", StatWarning, stacklevel=2)
     _corr(x, func)
-    s = np.cov(x.to_numpy(), rowvar=False, ddof=0)
-    fit = _cfa.fit_cfa(s, n, assign, m)
-    if not fit["converged"]:
-        warnings.warn(f"{func}: the estimation did not converge (largest gradient {fit['grad_norm']:.2e} after "
-                      f"{fit['iterations']} iterations); results are not trustworthy — check for items that "
-                      f"barely load or constructs with two items", StatWarning, stacklevel=2)
-    measures = _cfa.fit_measures(fit, s, n)
-    lam, se, corr, resid_std, corr_se = _cfa.standardized(fit)
+    from .sem._api import _sem
+
+    res = _sem(x, {c: list(v) for c, v in parse_model(model).measurement.items()}, func)
+    est = res.estimates
+    std = res.standardized_solution()
+    load = std[std["op"] == "=~"].set_index("rhs")
+    lam = load.loc[items, "std_all"].to_numpy()
+    se = load.loc[items, "se"].to_numpy()
     z = lam / np.where(se > 0, se, np.nan)
     loadings = pd.DataFrame({"construct": [names[a] for a in assign], "item": items, "std_loading": lam,
                              "se": se, "z": z, "p": 2 * stats.norm.sf(np.abs(z))})
-    heywood = [it for it, l, t in zip(items, lam, resid_std) if abs(l) >= 1 or t <= 1e-6]
-    if heywood:
-        warnings.warn(f"{func}: Heywood case — items with a standardised loading ≥ 1 or a residual variance "
-                      f"at zero: {heywood}; the model is misspecified or the sample too small "
-                      f"(consider dropping or merging these items)", StatWarning, stacklevel=2)
-    lam_s = pd.Series(lam, index=items)
     cr, ave = {}, {}
     for f, name in enumerate(names):
         v = lam[assign == f]
         cr[name] = v.sum() ** 2 / (v.sum() ** 2 + (1 - v**2).sum())
         ave[name] = float(np.mean(v**2))
     cr, ave = pd.Series(cr, name="cr"), pd.Series(ave, name="ave")
-    fc = pd.DataFrame(corr, index=names, columns=names)
+    fc = pd.DataFrame(np.eye(m), index=names, columns=names)
+    lv = std[(std["op"] == "~~") & std["lhs"].isin(names) & std["rhs"].isin(names) & (std["lhs"] != std["rhs"])]
+    for r in lv.itertuples():
+        fc.loc[r.lhs, r.rhs] = fc.loc[r.rhs, r.lhs] = r.std_all
     fl = fc.copy()
     for name in names:
         fl.loc[name, name] = np.sqrt(ave[name])
-    theta, vcov, mdl = fit["theta"], fit["vcov"], fit["model"]
-    rows = []
-    for k, i in enumerate(mdl.free_load):
-        rows.append((names[assign[i]], "=~", items[i], theta[k], np.sqrt(vcov[k, k])))
-    for k, (a, b) in enumerate(zip(*mdl.tri)):
-        j = mdl.n_load + k
-        rows.append((names[b], "~~", names[a], theta[j], np.sqrt(vcov[j, j])))
-    for i in range(p):
-        j = mdl.n_load + mdl.n_phi + i
-        rows.append((items[i], "~~", items[i], theta[j], np.sqrt(vcov[j, j])))
-    est = pd.DataFrame(rows, columns=["lhs", "op", "rhs", "estimate", "se"])
-    return CFAResult({k: float(v) for k, v in measures.items()}, loadings, cr, ave, fc,
-                     htmt(x, model), fl, est, int(n), bool(fit["converged"]))
+    free = est[est["se"] > 0]
+    table = free[["lhs", "op", "rhs"]].assign(estimate=free["est"], se=free["se"]).reset_index(drop=True)
+    return CFAResult({k: float(v) for k, v in res.fit.items() if np.isscalar(v)}, loadings, cr, ave, fc,
+                     htmt(x, model), fl, table, int(res.n), bool(res.converged), res)
 
 
 # ---------------------------------------------------------------------------------------------

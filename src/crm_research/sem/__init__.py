@@ -24,5 +24,6 @@ batched L-BFGS for the bootstrap), ``_measures`` (fit indices), ``_present`` (ta
 
 from ._api import InvarianceResult, SEMResult, invariance, sem
 from ._diagram import path_diagram
+from ._models import list_models, load_model
 
-__all__ = ["sem", "invariance", "SEMResult", "InvarianceResult", "path_diagram"]
+__all__ = ["sem", "invariance", "SEMResult", "InvarianceResult", "path_diagram", "load_model", "list_models"]

@@ -57,20 +57,27 @@ class SEMResult(Result):
         ``mi`` first."""
         return _modindices(self)
 
+    def standardized_solution(self) -> pd.DataFrame:
+        """``std_all`` of every parameter with its delta-method SE, z and p, as lavaan's
+        ``standardizedSolution()`` (type std.all): one row per row of :attr:`estimates`
+        (defined parameters excluded)."""
+        return _standardized_solution(self)
+
     def fit_table(self, lang: str = "zh"):
         from ._present import fit_table
 
         return fit_table(self, lang)
 
-    def table(self, lang: str = "zh"):
+    def table(self, lang: str = "zh", *, names=None):
+        """Estimates as AMOS prints them; ``names`` maps variable names to the labels shown."""
         from ._present import estimates_table
 
-        return estimates_table(self, lang)
+        return estimates_table(self, lang, names)
 
-    def interpret(self, lang: str = "zh") -> str:
+    def interpret(self, lang: str = "zh", *, names=None) -> str:
         from ._present import interpret
 
-        return interpret(self, lang)
+        return interpret(self, lang, names)
 
 
 class _LevelTable(pd.DataFrame):
@@ -161,7 +168,13 @@ def sem(data, model, *, group=None, equal=(), missing="listwise", se="standard",
     >>> round(res.fit["chi2"], 3)  # doctest: +SKIP
     85.306
     """
-    func = "sem"
+    return _sem(data, model, "sem", group=group, equal=equal, missing=missing, se=se, n_boot=n_boot,
+                seed=seed, ci=ci)
+
+
+def _sem(data, model, func, *, group=None, equal=(), missing="listwise", se="standard", n_boot=0, seed=None,
+         ci=0.95) -> SEMResult:
+    """:func:`sem` with the name of the calling function in its messages (``validity.cfa`` runs here)."""
     frame = require_frame(data, func)
     spec = parse_model(model)
     require_choice(missing, ("listwise", "fiml"), func, "missing")
@@ -213,7 +226,7 @@ def sem(data, model, *, group=None, equal=(), missing="listwise", se="standard",
             warnings.warn(f"{func}: {int(lost.sum())} cases dropped for missing values in the exogenous "
                           f"covariates {ov_x} (their moments are fixed at the sample values, lavaan's fixed.x); "
                           f"model them as outcomes or latent indicators to keep these cases", StatWarning,
-                          stacklevel=2)
+                          stacklevel=3)
             keep &= ~lost
     x, gcol = x[keep], gcol[keep]
     n_dropped = int(n_total - keep.sum())
@@ -294,7 +307,7 @@ def _estimate(state, spec, *, n_boot, se, seed, n_dropped, x_start=None):
     if not converged:
         warnings.warn(f"{func}: the estimation did not converge (largest gradient {np.max(np.abs(grad)):.2e} after "
                       f"{int(iters[0])} iterations); results are not trustworthy — check for items that barely "
-                      f"load, factors with two items, or very different variances", StatWarning, stacklevel=3)
+                      f"load, factors with two items, or very different variances", StatWarning, stacklevel=4)
     # log-likelihoods and χ²
     imp = [ram.implied(xh[None], g) for g in range(ram.ng)]
     if missing == "listwise":
@@ -458,6 +471,29 @@ def _standardize(state, x, rows_est):
     return out
 
 
+def _standardized_solution(res: SEMResult) -> pd.DataFrame:
+    state = res._state
+    x, vcov = state["x"], state["vcov"]
+    base = _standardize(state, x, _row_values(state, x))
+    # Jacobian of std_all over the free parameters by central differences
+    jac = np.empty((base.size, x.size))
+    for k in range(x.size):
+        h = 1e-6 * max(1.0, abs(x[k]))
+        xp, xm = x.copy(), x.copy()
+        xp[k] += h
+        xm[k] -= h
+        jac[:, k] = (_standardize(state, xp, _row_values(state, xp))
+                     - _standardize(state, xm, _row_values(state, xm))) / (2 * h)
+    se = np.sqrt(np.maximum(np.einsum("ik,kl,il->i", np.nan_to_num(jac), vcov, np.nan_to_num(jac)), 0))
+    out = res.estimates.iloc[:base.size][["lhs", "op", "rhs", "group", "label"]].copy()
+    out["std_all"] = base
+    out["se"] = se
+    with np.errstate(all="ignore"):
+        out["z"] = np.where(se > 0, base / se, np.nan)
+    out["p"] = 2 * stats.norm.sf(np.abs(out["z"]))
+    return out
+
+
 def _row_values(state, x):
     ram = state["ram"]
     tab = ram.table
@@ -567,7 +603,7 @@ def _heywood(state, est, func):
     if names:
         warnings.warn(f"{func}: Heywood case — negative variance or standardised loading above 1 for {names}; "
                       f"the model is misspecified or the sample too small (drop or merge these variables, or "
-                      f"check the model)", StatWarning, stacklevel=4)
+                      f"check the model)", StatWarning, stacklevel=5)
     # the model-implied covariance matrix of the latent variables must be positive definite too
     ram, x = state["ram"], state["x"]
     if ram.m:
@@ -586,7 +622,7 @@ def _heywood(state, est, func):
                 warnings.warn(f"{func}: the covariance matrix of the latent variables{where} is not positive "
                               f"definite (smallest eigenvalue {low:.2e}; most correlated: {ram.lv[i]!r} and "
                               f"{ram.lv[j]!r}, r = {r[i, j]:.3f}); some constructs are not distinct "
-                              f"or a variance is negative — a Heywood case", StatWarning, stacklevel=4)
+                              f"or a variance is negative — a Heywood case", StatWarning, stacklevel=5)
 
 
 # ---------------------------------------------------------------------------------------------

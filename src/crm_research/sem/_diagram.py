@@ -10,14 +10,11 @@ __all__ = ["path_diagram"]
 
 
 def _layers(spec):
-    """Column of each latent variable: exogenous ones left, each outcome right of its predictors."""
-    lv = list(spec.latent)
+    """Column of each latent variable: exogenous ones left, each outcome right of its predictors.
+    The first-order factors of a second-order factor are not in a column: they stand left of it."""
+    sub = _sub_factors(spec)
+    lv = [v for v in spec.latent if v not in sub]
     structural = [(a, b) for a, b in spec.paths]
-    # second-order factors sit left of their first-order factors
-    for f, items in spec.measurement.items():
-        for it in items:
-            if it in spec.measurement:
-                structural.append((f, it))
     depth = {v: 0 for v in lv}
     for a, b in structural:
         depth.setdefault(a, 0)
@@ -33,7 +30,14 @@ def _layers(spec):
     return depth
 
 
-def path_diagram(result, lang: str = "zh", *, ax=None, group=None, figsize=None, positions=None):
+def _sub_factors(spec):
+    """First-order factor → its second-order factor (those that take part in no structural path)."""
+    in_paths = {v for ab in spec.paths for v in ab}
+    return {it: f for f, items in spec.measurement.items() for it in items
+            if it in spec.measurement and it not in in_paths}
+
+
+def path_diagram(result, lang: str = "zh", *, ax=None, group=None, figsize=None, positions=None, names=None):
     """Draw ``result`` (a :class:`crm_research.sem.SEMResult`) and return the matplotlib Figure.
 
     Standardised coefficients (std.all) label the arrows, with significance stars; R² is printed
@@ -41,6 +45,7 @@ def path_diagram(result, lang: str = "zh", *, ax=None, group=None, figsize=None,
     first by default). Chinese labels use a CJK font (``use_cjk_font``). The layout is automatic
     (exogenous variables left, each outcome right of its predictors); ``positions`` maps latent or
     structural variable names to (x, y) to place them by hand (a layer is 3.4 units wide).
+    ``names`` maps variable names to the labels drawn (e.g. construct → its name in ``lang``).
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Ellipse, FancyArrowPatch, Rectangle
@@ -49,6 +54,7 @@ def path_diagram(result, lang: str = "zh", *, ax=None, group=None, figsize=None,
     from ..present.table import stars
 
     check_lang(lang)
+    shown = dict(names or {})
     spec = result.spec
     est = result.estimates
     if result.groups:
@@ -67,10 +73,18 @@ def path_diagram(result, lang: str = "zh", *, ax=None, group=None, figsize=None,
         if v not in cols[d]:
             cols[d].append(v)
     ncol = max(cols) + 1 if cols else 1
+    sub = _sub_factors(spec)
+    subs_of = {f: [v for v, g in sub.items() if g == f] for f in set(sub.values())}
     pos = {}
-    for d, names in cols.items():
-        for k, v in enumerate(names):
-            pos[v] = (3.4 * d, -3.4 * k)
+    for d, names_d in cols.items():
+        y = 0.0
+        for v in names_d:
+            span = max(3.4, 2.6 * len(subs_of.get(v, ())))
+            pos[v] = (3.4 * d, y - span / 2 + 1.7)
+            # first-order factors of a second-order factor: a column left of it, centred on it
+            for k, s_ in enumerate(subs_of.get(v, ())):
+                pos[s_] = (3.4 * d - 3.4, pos[v][1] + ((len(subs_of[v]) - 1) / 2 - k) * 2.6)
+            y -= span
     for v, xy in (positions or {}).items():
         if v in pos:
             pos[v] = tuple(xy)
@@ -81,8 +95,8 @@ def path_diagram(result, lang: str = "zh", *, ax=None, group=None, figsize=None,
         if not obs_items or f not in pos:
             continue
         x, y = pos[f]
-        d = depth[f]
-        side = -1 if d == 0 else (1 if d == ncol - 1 else 0)
+        d = depth.get(f, -1)
+        side = -1 if d <= 0 else (1 if d == ncol - 1 else 0)
         n = len(obs_items)
         for k, it in enumerate(obs_items):
             if side == 0:
@@ -108,7 +122,7 @@ def path_diagram(result, lang: str = "zh", *, ax=None, group=None, figsize=None,
                 ax.add_patch(Ellipse((x, y), 1.9, 0.95, fill=False, lw=1.2))
             else:
                 ax.add_patch(Rectangle((x - 0.75, y - 0.3), 1.5, 0.6, fill=False, lw=1.0))
-            ax.text(x, y, v, ha="center", va="center", fontsize=9)
+            ax.text(x, y, shown.get(v, v), ha="center", va="center", fontsize=9)
         for it, (x, y) in item_pos.items():
             ax.add_patch(Rectangle((x - 0.33, y - 0.22), 0.66, 0.44, fill=False, lw=0.8))
             ax.text(x, y, it, ha="center", va="center", fontsize=7)

@@ -41,27 +41,30 @@ def _kind(op, lhs, rhs):
         op, "variance" if lhs == rhs else "covariance")
 
 
-def _path(row):
+def _path(row, names=None):
+    n = (names or {}).get
+    lhs, rhs = n(row.lhs, row.lhs), n(row.rhs, row.rhs)
     if row.op == "=~":
-        return f"{row.lhs} → {row.rhs}"
+        return f"{lhs} → {rhs}"
     if row.op == "~":
-        return f"{row.rhs} → {row.lhs}"
+        return f"{rhs} → {lhs}"
     if row.op == "~~":
-        return row.lhs if row.lhs == row.rhs else f"{row.lhs} ↔ {row.rhs}"
+        return lhs if row.lhs == row.rhs else f"{lhs} ↔ {rhs}"
     if row.op == "~1":
-        return row.lhs
-    return f"{row.lhs} = {row.rhs}"
+        return lhs
+    return lhs if row.lhs in (names or {}) else f"{row.lhs} = {row.rhs}"
 
 
-def estimates_table(res, lang: str = "zh") -> Table:
+def estimates_table(res, lang: str = "zh", names=None) -> Table:
     """Free parameters (and defined ones) as AMOS prints them: path, estimate, S.E., C.R., P and
-    the standardised estimate; bootstrap CIs when the model was bootstrapped."""
+    the standardised estimate; bootstrap CIs when the model was bootstrapped. ``names`` maps
+    variable names to the labels shown."""
     check_lang(lang)
     e = res.estimates
     keep = (e["se"] > 0) | (e["op"] == ":=")
     e = e[keep]
     frame = pd.DataFrame({
-        "path": [_path(r) for r in e.itertuples()],
+        "path": [_path(r, names) for r in e.itertuples()],
         "kind": [_l(_kind(r.op, r.lhs, r.rhs), lang) for r in e.itertuples()],
     })
     if res.groups:
@@ -115,9 +118,10 @@ def fit_table(res, lang: str = "zh") -> Table:
                        kinds={c: "text" for c in frame.columns}, note=_l("fit_note", lang).format(n=res.n))
 
 
-def interpret(res, lang: str = "zh") -> str:
+def interpret(res, lang: str = "zh", names=None) -> str:
     """Fit judged against Hu & Bentler (1999), then the structural paths and defined effects."""
     check_lang(lang)
+    n = (names or {}).get
     f = res.fit
     failed = [k for k, cut in HU_BENTLER.items()
               if not (f[k] >= cut if k in ("cfi", "tli") else f[k] <= cut)]
@@ -138,8 +142,9 @@ def interpret(res, lang: str = "zh") -> str:
 
         def item(r):
             grp = f" [{r.group}]" if res.groups else ""
-            return (f"{r.rhs} → {r.lhs}{grp}（β = {_f(r.std_all)}）" if lang == "zh"
-                    else f"{r.rhs} → {r.lhs}{grp} (β = {_f(r.std_all)})")
+            a, b = n(r.rhs, r.rhs), n(r.lhs, r.lhs)
+            return (f"{a} → {b}{grp}（β = {_f(r.std_all)}）" if lang == "zh"
+                    else f"{a} → {b}{grp} (β = {_f(r.std_all)})")
 
         sig = [item(r) for r in reg.itertuples() if r.p < 0.05]
         ns_ = [item(r) for r in reg.itertuples() if not r.p < 0.05]
@@ -153,7 +158,7 @@ def interpret(res, lang: str = "zh") -> str:
         defined = e[e.op == ":="]
         if len(defined):
             sep = "，" if lang == "zh" else "; "
-            items = sep.join(f"{r.lhs} = {_f(r.est)} (SE = {_f(r.se)}, p {_p(r.p)})" for r in defined.itertuples())
+            items = sep.join(f"{n(r.lhs, r.lhs)} = {_f(r.est)} (SE = {_f(r.se)}, p {_p(r.p)})" for r in defined.itertuples())
             boot = _l("interpret_boot", lang).format(n=res.n_boot) if res.n_boot else ""
             text += _l("interpret_defined", lang).format(items=items, boot=boot)
         text += "。" if lang == "zh" else "."

@@ -22,6 +22,10 @@ est_out <- function(fit, name) {
   fm <- fitMeasures(fit)
   wcsv(data.frame(measure = names(fm), value = as.numeric(fm)), paste0(name, "_fit.csv"))
 }
+std_out <- function(fit, name) {
+  ss <- standardizedSolution(fit, type = "std.all")
+  wcsv(ss[, c("lhs", "op", "rhs", "est.std", "se", "z", "pvalue")], paste0(name, "_std.csv"))
+}
 mi_out <- function(fit, name) {
   mi <- modindices(fit, sort. = TRUE)
   wcsv(as.data.frame(mi), paste0(name, "_mi.csv"))
@@ -32,7 +36,7 @@ data(PoliticalDemocracy)
 wcsv(PoliticalDemocracy, "political_democracy.csv")
 poldem <- paste(readLines("poldem_model.lav"), collapse = "\n")   # read by tests/test_sem.py too
 fit <- fitp(sem, poldem, data = PoliticalDemocracy)
-est_out(fit, "poldem"); mi_out(fit, "poldem")
+est_out(fit, "poldem"); mi_out(fit, "poldem"); std_out(fit, "poldem")
 
 # -- the same model with labelled paths and := indirect and total effects ----------------------
 poldem_ind <- '
@@ -126,9 +130,9 @@ est_out(fit, "path_observed"); mi_out(fit, "path_observed")
 # -- the sample firm's structural model (sample wave 2025Q1, screened, reverse items keyed) -----
 # service quality (second order) -> perceived value -> satisfaction -> loyalty, with switching cost
 wave <- read.csv("sample_wave_2025Q1.csv")
-firm <- paste(readLines("firm_model.lav"), collapse = "\n")
+firm <- paste(readLines("../../../src/crm_research/instruments/logistics_csl.sem.lav"), collapse = "\n")
 fit <- fitp(sem, firm, data = wave)
-est_out(fit, "firm"); mi_out(fit, "firm")
+est_out(fit, "firm"); mi_out(fit, "firm"); std_out(fit, "firm")
 writeLines(as.character(nobs(fit)), "firm_n.txt")
 
 # measurement invariance of the firm's satisfaction/loyalty constructs across customer types
