@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from crm_research.cli import main
-from crm_research.io.periods import parse_period
+from crm_research.io.periods import discover_periods, parse_period
 from crm_research.io.warehouse import ingest
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -42,6 +42,7 @@ def test_quarter_by_quarter_ingest_then_report_from_the_warehouse_alone(tmp_path
             shutil.copy(SAMPLE / "customers.csv", files[-1])
         assert len(ingest([str(f) for f in files], q, path=firm / "warehouse.duckdb")) == len(files)
     assert [p.name for p in firm.iterdir()] == ["warehouse.duckdb"]
+    assert discover_periods(firm) == QUARTERS            # `report --all` finds the periods in the warehouse
     args = ["--period", "2026Q3", "--lang", "en", "--audience", "external", "--quiet"]
     assert main(["report", "--data", str(firm), "--out", str(tmp_path / "from_warehouse"), *args]) == 0
     assert main(["report", "--data", str(SAMPLE), "--out", str(tmp_path / "from_csv"), *args]) == 0

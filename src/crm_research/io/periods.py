@@ -72,9 +72,14 @@ def survey_file(data_dir, period: str) -> Path | None:
 
 
 def discover_periods(data_dir) -> list[str]:
-    """Quarters covered by ``shipments.csv`` (ship_date) or the survey waves in ``data_dir``."""
+    """Quarters covered by ``shipments.csv`` (ship_date), the survey waves in ``data_dir`` and the
+    periods loaded into its warehouse (``warehouse.duckdb``)."""
     data_dir = Path(data_dir)
     periods = set()
+    if (data_dir / "warehouse.duckdb").is_file():
+        from .warehouse import loaded_periods
+
+        periods |= {parse_period(p).quarter().label for p in loaded_periods(data_dir / "warehouse.duckdb")}
     ship = data_dir / "shipments.csv"
     if ship.exists():
         d = pd.to_datetime(pd.read_csv(ship, usecols=["ship_date"])["ship_date"])
@@ -90,6 +95,6 @@ def discover_periods(data_dir) -> list[str]:
         logging.getLogger("crm_research").warning(
             "skipped files that do not match the naming scheme survey_<YYYY>Q<1-4>.csv: %s", ", ".join(skipped))
     if not periods:
-        raise DataError(f"report: no shipments.csv or survey_<wave>.csv in data folder {str(data_dir)!r}; "
-                        f"nothing to report")
+        raise DataError(f"report: no shipments.csv, survey_<wave>.csv or warehouse.duckdb with loaded periods in "
+                        f"data folder {str(data_dir)!r}; nothing to report")
     return sorted(periods)

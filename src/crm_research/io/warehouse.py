@@ -253,6 +253,18 @@ def status(path: Path | str = DEFAULT_PATH) -> pd.DataFrame:
         con.close()
 
 
+def loaded_periods(path: Path | str = DEFAULT_PATH) -> list[str]:
+    """The periods loaded into the warehouse so far (as ingested: quarters or months), oldest first."""
+    path = Path(path)
+    _check_version_read_only(path)
+    con = connect(path, read_only=True)
+    try:
+        has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = '_crm_loads'").fetchone()[0]
+        return [r[0] for r in con.execute("SELECT DISTINCT period FROM _crm_loads ORDER BY period").fetchall()] if has else []
+    finally:
+        con.close()
+
+
 def load_table(data_dir, name: str, *, warehouse=None) -> pd.DataFrame:
     """Table ``name`` (shipments, invoices, payments, complaints, customers) for the analyses: from
     the warehouse when it exists (``warehouse`` or ``<data_dir>/warehouse.duckdb``; every period
