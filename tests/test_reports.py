@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -28,10 +29,25 @@ def _digest(folder: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
+    import contextlib
+    import io
+
     out = tmp_path_factory.mktemp("reports")
-    assert main(["report", "--period", PERIOD, "--data", str(SAMPLE), "--notebooks", str(NOTEBOOKS[0].parent),
-                 "--out", str(out), "--lang", "en", "--audience", "external"]) == 0
+    log = io.StringIO()
+    with contextlib.redirect_stderr(log):
+        assert main(["report", "--period", PERIOD, "--data", str(SAMPLE), "--notebooks", str(NOTEBOOKS[0].parent),
+                     "--out", str(out), "--lang", "en", "--audience", "external"]) == 0
+    (out / "log.txt").write_text(log.getvalue(), encoding="utf-8")
     return out
+
+
+def test_log_has_one_line_per_notebook_and_period(rendered):
+    lines = (rendered / "log.txt").read_text(encoding="utf-8").splitlines()
+    for nb in NOTEBOOKS:
+        page = rendered / PERIOD / nb.with_suffix(".html").name
+        assert any(re.fullmatch(rf"{PERIOD} {nb.stem}: ok in \d+\.\d s — {re.escape(str(page))}", ln) for ln in lines), lines
+    assert any(re.fullmatch(rf"{PERIOD}: ok in \d+\.\d s — {re.escape(str(rendered / PERIOD))}", ln) for ln in lines)
+    assert not any("IPKernelApp" in ln or "KeyboardInterrupt" in ln for ln in lines)
 
 
 def test_every_notebook_rendered_with_files(rendered):
@@ -231,3 +247,21 @@ def test_period_folder_survives_kills_at_random_moments(tmp_path):
     complete(out / PERIOD)
     assert len(list((out / ".versions").iterdir())) == 1
     assert [p.name for p in out.glob(".*") if p.name not in (".versions", ".lock")] == []
+
+
+def test_history_and_compared_waves_are_fitted_once_and_agree():
+    """The management page fits every wave once: the history's indices and the compared waves' fits
+    are those of fitting each wave on its own."""
+    import numpy as np
+
+    from crm_research import periodic
+    from crm_research.report.data import PeriodData
+
+    data = PeriodData(SAMPLE, "2026Q3")
+    history, fits = data.survey_history_with_fits("logistics_csl")
+    assert list(history.columns) == ["2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2", "2026Q3"]
+    assert set(fits) == {"current", "previous", "year_before"}
+    alone, alone_fits = periodic.wave_indices({"year_before": data.survey("2025Q3", "logistics_csl")})
+    np.testing.assert_allclose(fits["year_before"].index.to_numpy(), alone_fits["year_before"].index.to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(history["2025Q3"].to_numpy(), alone["year_before"].to_numpy(), rtol=1e-12)
+    assert data.comparison_quarters("logistics_csl") == {"current": "2026Q3", "previous": "2026Q2", "year_before": "2025Q3"}

@@ -78,14 +78,29 @@ class PeriodData:
     def waves(self, instrument) -> dict:
         """The waves a report compares: ``current``, ``previous`` and ``year_before`` (those that
         exist; a previous month in the same quarter is the same wave and left out)."""
+        return {key: self.survey(q, instrument) for key, q in self.comparison_quarters(instrument).items()}
+
+    def comparison_quarters(self, instrument) -> dict:
+        """The quarter of each wave :meth:`waves` returns (``current`` → ``"2026Q3"``, ...)."""
         from ..periodic import comparison_periods
 
         out = {}
         for key, p in comparison_periods(self.period).items():
             s = self.survey(p.label, instrument)
             if s is not None and (key == "current" or p.quarter() != self.period.quarter()):
-                out[key] = s
+                out[key] = p.quarter().label
         return out
+
+    def survey_history_with_fits(self, instrument) -> tuple[pd.DataFrame, dict]:
+        """The 0–100 indices of every wave up to this period (construct × quarter, oldest first) and
+        the PLS result of each compared wave (``current``, ``previous``, ``year_before``): each wave
+        fitted once (:func:`crm_research.periodic.wave_indices`)."""
+        from ..periodic import wave_indices
+
+        roles = self.comparison_quarters(instrument)
+        waves = {**self.survey_history(instrument), **{q: self.survey(q, instrument) for q in roles.values()}}
+        history, by_quarter = wave_indices(dict(sorted(waves.items())))
+        return history, {role: by_quarter[q] for role, q in roles.items()}
 
     def quarters(self) -> list[str]:
         """Every quarter from the first shipment up to this period's quarter, oldest first."""

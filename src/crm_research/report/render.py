@@ -107,9 +107,10 @@ def render_period(period: str, *, data: Path, notebooks: list[Path], out: Path, 
     os.chmod(tmp, 0o755)
     data = Path(data).resolve()
     params = {"data_dir": str(data), "period": period, "lang": lang, "out_dir": str(tmp), **(extra or {})}
-    status = {}
+    status, seconds = {}, {}
 
     def run_one(nb: Path) -> None:
+        t0 = time.monotonic()
         target = tmp / nb.name
         for attempt in (1, 2):
             try:
@@ -126,6 +127,7 @@ def render_period(period: str, *, data: Path, notebooks: list[Path], out: Path, 
                                       f"({type(exc).__name__}: {exc})") from None
         to_html(target, target.with_suffix(".html"), period=period, lang=lang)
         status[nb.name] = "ok"
+        seconds[nb.name] = round(time.monotonic() - t0, 2)
 
     try:
         # notebooks of one period are independent: run them two at a time (one kernel per core)
@@ -143,7 +145,8 @@ def render_period(period: str, *, data: Path, notebooks: list[Path], out: Path, 
     inputs = {p.name: sha256_file(p) for p in sorted(data.iterdir()) if p.is_file()}
     manifest = {"period": period, "parameters": {k: v for k, v in params.items() if k != "out_dir"},
                 "inputs_sha256": inputs, "versions": _versions(), "started": started.isoformat(),
-                "finished": _dt.datetime.now(_dt.timezone.utc).isoformat(), "notebooks": status}
+                "finished": _dt.datetime.now(_dt.timezone.utc).isoformat(), "notebooks": status,
+                "notebook_seconds": seconds}
     (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     publish(out, period, tmp)
     return final
@@ -232,7 +235,9 @@ def _render_one(args):
     t0 = time.monotonic()
     try:
         path = render_period(period, **kw)
-        return {"period": period, "status": "ok", "seconds": time.monotonic() - t0, "output": str(path), "error": ""}
+        took = json.loads((path / "manifest.json").read_text(encoding="utf-8")).get("notebook_seconds", {})
+        return {"period": period, "status": "ok", "seconds": time.monotonic() - t0, "output": str(path), "error": "",
+                "notebooks": took}
     except DataError as exc:
         return {"period": period, "status": "failed", "seconds": time.monotonic() - t0, "output": "", "error": str(exc)}
 
@@ -290,5 +295,7 @@ def render_reports(*, period: str | None, all_periods: bool, data: Path, noteboo
 
 
 def _log_row(log, row: dict) -> None:
+    for name, secs in sorted(row.get("notebooks", {}).items()):
+        log(f"{row['period']} {Path(name).stem}: ok in {secs:.1f} s — {Path(row['output']) / Path(name).with_suffix('.html').name}")
     where = row["output"] if row["status"] == "ok" else row["error"]
     log(f"{row['period']}: {row['status']} in {row['seconds']:.1f} s — {where}")
