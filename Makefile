@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 report: $(STAMP)
-	$(VENV)/bin/crm-research report --all --keep-going --data data/sample --out reports
+	$(VENV)/bin/crm-research report --all --keep-going --data data/sample --out reports --firm "阳光物流（虚构）"
 
 test: $(STAMP)
 	$(PY) -m pytest -q
