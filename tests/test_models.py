@@ -216,3 +216,56 @@ def test_pls_bad_missing_and_modes(mobi, kwargs, message):
     m, s = ecsi_model()
     with pytest.raises(DataError, match=message):
         pls_path(mobi, m, s, **kwargs)
+
+
+def test_bootstrap_equals_refitting_each_resample(mobi):
+    """The covariance-space bootstrap gives, resample by resample, what refitting pls_path on the
+    resampled rows gives (paths, loadings, weights, total and specific indirect effects), and HTMT
+    what validity.htmt computes on those rows."""
+    from crm_research.validity import htmt
+
+    meas, struct = ecsi_model()
+    n_boot, seed = 40, 11
+    res = pls_path(mobi, meas, struct, n_boot=n_boot, seed=seed)
+    idx = np.random.default_rng(seed).integers(0, len(mobi), size=(n_boot, len(mobi)))
+    rows = {}
+    for b in range(n_boot):
+        r = pls_path(mobi.iloc[idx[b]].reset_index(drop=True), meas, struct)
+        te = r.total_effects
+        vals = {("path", f, t): e for f, t, e in r.paths[["from", "to", "estimate"]].itertuples(index=False)}
+        vals |= {("loading", c, i): v for c, i, v in r.loadings.itertuples(index=False)}
+        vals |= {("weight", c, i): v for c, i, v in r.weights.itertuples(index=False)}
+        vals[("total", "Image", "Loyalty")] = te.loc["Image", "Loyalty"]
+        vals[("total_indirect", "Expectation", "Satisfaction")] = (te.loc["Expectation", "Satisfaction"]
+                                                                    - r.paths.set_index(["from", "to"]).loc[("Expectation", "Satisfaction"), "estimate"])
+        p = r.paths.set_index(["from", "to"])["estimate"]
+        vals[("specific_indirect", "Image", "Loyalty")] = p[("Image", "Satisfaction")] * p[("Satisfaction", "Complaints")] * p[("Complaints", "Loyalty")]
+        h = htmt(mobi.iloc[idx[b]], {c: meas[c] for c in ("Image", "Value")}, htmt2=False)
+        vals[("htmt", "Image", "Value")] = h.loc["Image", "Value"]
+        for k, v in vals.items():
+            rows.setdefault(k, []).append(v)
+    boot = res.bootstrap.copy()
+    via = "Image → Satisfaction → Complaints → Loyalty"
+    boot = boot[(boot["kind"] != "specific_indirect") | (boot["via"] == via)].set_index(["kind", "from", "to"])
+    for key, draws in rows.items():
+        row = boot.loc[key]
+        assert_allclose(row["se"], np.std(draws, ddof=1), rtol=1e-7, atol=1e-12, err_msg=str(key))
+        assert_allclose([row["ci_low"], row["ci_high"]], np.quantile(draws, [0.025, 0.975]), rtol=1e-7, atol=1e-12, err_msg=str(key))
+    assert_allclose(res.paths["se"], boot.loc["path"].loc[list(zip(res.paths["from"], res.paths["to"])), "se"])
+
+
+def test_bootstrap_table_is_complete_and_consistent(mobi, fit):
+    res = pls_path(mobi, *ecsi_model(), n_boot=100, seed=2)
+    b = res.bootstrap
+    assert set(b["kind"]) == {"path", "total", "total_indirect", "specific_indirect", "loading", "weight", "htmt"}
+    # point estimates are those of the fit
+    lo = b[b["kind"] == "loading"].set_index("to")["estimate"]
+    assert_allclose(lo[fit.loadings["item"]], fit.loadings["loading"], atol=1e-12)
+    h = b[b["kind"] == "htmt"]
+    assert_allclose(h["estimate"], [fit.htmt.loc[f, t] for f, t in zip(h["from"], h["to"])], atol=1e-12)
+    assert h["p"].isna().all() and (h["ci_low"] < h["estimate"]).all()
+    # the specific indirect effects from one construct to another add up to the total indirect effect
+    spec = b[b["kind"] == "specific_indirect"].groupby(["from", "to"])["estimate"].sum()
+    tot = b[b["kind"] == "total_indirect"].set_index(["from", "to"])["estimate"]
+    assert_allclose(spec[tot.index], tot, atol=1e-12)
+    assert fit.bootstrap is None
