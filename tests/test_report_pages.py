@@ -252,3 +252,23 @@ def test_external_report_suppresses_small_counts_of_customers(en_external):
     counts = pd.to_numeric(mig.stack(), errors="coerce").dropna()
     assert not ((counts > 0) & (counts < 5)).any()
     assert (mig.astype(str) == "< 5").to_numpy().any()          # the sample has small migration cells
+
+
+def test_dashboard_escapes_every_value_file_name_and_error(tmp_path):
+    evil = "<script>alert(1)</script>"
+    out = tmp_path / "reports"
+    per = out / "2026Q3"
+    (per / "tables").mkdir(parents=True)
+    (per / f"x'><img src=y onerror=alert(2)>.html").write_text("page", encoding="utf-8")
+    (per / "headline.json").write_text(json.dumps({
+        "csi": {"value": evil, "kind": "index", "good": "up", "previous": 60.0},
+        "revenue": {"value": 1000.0, "kind": evil, "good": evil},
+        evil: {"value": 3, "kind": "int"}}), encoding="utf-8")
+    (per / "contents.json").write_text(json.dumps({"tables": {"a'><b>t</b>": evil},
+                                                   "figures": {evil: "<i>f</i>"}}), encoding="utf-8")
+    report.pages.record_runs(out, [{"period": "2026Q3", "status": "failed", "error": evil}])
+    page = report.write_index(out, lang="en", firm="<b>Firm</b>").read_text(encoding="utf-8")
+    for raw in ("<script", "<img", "<b>", "<i>"):
+        assert raw not in page, raw
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page           # the error, shown as text
+    assert "href='2026Q3/x%27%3E%3Cimg%20src%3Dy%20onerror%3Dalert%282%29%3E.html'" in page
