@@ -272,3 +272,19 @@ def test_dashboard_escapes_every_value_file_name_and_error(tmp_path):
         assert raw not in page, raw
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page           # the error, shown as text
     assert "href='2026Q3/x%27%3E%3Cimg%20src%3Dy%20onerror%3Dalert%282%29%3E.html'" in page
+
+
+def test_external_report_has_no_count_of_fewer_than_five_people_in_any_table(en_external):
+    from crm_research.present.labels import label
+    from crm_research.report.privacy import PEOPLE_COUNTS
+
+    heads = {label(c, "en", ns=ns) for c in PEOPLE_COUNTS for ns in (None, "report")}
+    seen = 0
+    for f in sorted((en_external / PERIOD / "tables").glob("*.csv")):
+        t = pd.read_csv(f, encoding="utf-8-sig", index_col=0, dtype=str, keep_default_na=False)
+        for c in t.columns:
+            if c in heads:
+                seen += 1
+                v = pd.to_numeric(t[c].str.replace(",", ""), errors="coerce")
+                assert not ((v > 0) & (v < 5)).any(), (f.name, c, t[c].tolist())
+    assert seen >= 3
