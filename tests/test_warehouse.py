@@ -177,7 +177,115 @@ def test_load_table_prefers_the_warehouse(tmp_path):
         warehouse.ingest([tmp_path / f"shipments_{q}.csv"], q, path=data / "warehouse.duckdb")
     got = warehouse.load_table(data, "shipments")
     want = ship[ship["ship_date"] < "2025-07-01"].reset_index(drop=True)
+    for c in ("ship_date", "delivered_date"):                     # dates come back typed
+        want[c] = pd.to_datetime(want[c], format="%Y-%m-%d")
     assert list(got.columns) == list(want.columns)
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
     with pytest.raises(DataError, match=r"name='survey' is not one of"):
         warehouse.load_table(data, "survey")
+
+
+# -- bad input never misleads (#14) -------------------------------------------------------------
+def _ingest_text(tmp_path, text, name="shipments_2026Q3.csv", encoding="utf-8", period="2026Q3"):
+    f = tmp_path / name
+    f.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
+    return warehouse.ingest([f], period, path=tmp_path / "wh.duckdb")
+
+
+HEAD = "shipment_id,customer_id,ship_date,revenue\n"
+
+
+@pytest.mark.parametrize("body, message", [
+    ("S1,C1,2026-07-01,10\nS2,C1,2026-07-02\n", r"line 3 has 3 fields, expected 4 as in the header"),
+    ("S1,C1,2026-07-01,10\nS2,C1,2026-07-02,1,234.50\n", r"line 3 has 5 fields, expected 4 as in the header"),
+])
+def test_rows_with_too_few_or_too_many_fields_are_errors_naming_the_line(tmp_path, body, message):
+    with pytest.raises(DataError, match=r"file '.*shipments_2026Q3\.csv' " + message):
+        _ingest_text(tmp_path, HEAD + body)
+    assert not (tmp_path / "wh.duckdb").exists()
+
+
+@pytest.mark.parametrize("head", ["shipment_id,customer_id,ship_date,revenue,revenue\n",
+                                  "shipment_id,customer_id,ship_date,revenue, revenue \n"])
+def test_repeated_headers_are_errors(tmp_path, head):
+    with pytest.raises(DataError, match=r"header repeats column 'revenue' \(2 times, after stripping spaces\)"):
+        _ingest_text(tmp_path, head + "S1,C1,2026-07-01,10,11\n")
+
+
+def test_text_neither_utf8_nor_gb18030_is_refused_not_garbled(tmp_path):
+    assert _ingest_text(tmp_path, HEAD + "S1,阳光,2026-07-01,10\n", encoding="gbk").loc[0, "rows"] == 1
+    bad = (HEAD + "S2,C1,2026-07-01,10\n").encode() + b"S3,\x80\xff\x30,2026-07-02,5\n"
+    with pytest.raises(DataError, match=r"file '.*shipments_x\.csv' is neither UTF-8 nor GBK/GB18030 text"):
+        _ingest_text(tmp_path, bad, name="shipments_x.csv")
+
+
+def test_dates_are_typed_with_the_layout_detected_per_file(tmp_path):
+    a = HEAD + "S1,C1,2026-07-01,10\nS2,C1,2026-09-30,20\n"
+    b = HEAD + "S3,C1,2026/7/1,10\nS4,C1,2026/9/30,20\n"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    _ingest_text(tmp_path / "a", a)
+    _ingest_text(tmp_path / "b", b)
+    got = [warehouse.load_table(tmp_path / d, "shipments", warehouse=tmp_path / d / "wh.duckdb")["ship_date"] for d in "ab"]
+    assert pd.api.types.is_datetime64_any_dtype(got[0]) and got[0].tolist() == got[1].tolist()
+    assert got[0].tolist() == [pd.Timestamp("2026-07-01"), pd.Timestamp("2026-09-30")]
+
+
+def test_one_bad_date_among_many_is_reported_as_that_line(tmp_path):
+    days = pd.date_range("2026-07-01", "2026-09-30").strftime("%Y-%m-%d").tolist()
+    rows = [f"S{i},C{i % 50},{days[i % len(days)]},{i}" for i in range(27_000)]
+    rows[20_000] = "S20000,C1,2026-13-01,5"
+    with pytest.raises(DataError, match=r"column ship_date: 1 value\(s\) not a date on line 20002 "
+                                        r"\(e.g. '2026-13-01'\); expected dates like the file's others \(YYYY-MM-DD\)"):
+        _ingest_text(tmp_path, HEAD + "\n".join(rows) + "\n")
+
+
+@pytest.mark.parametrize("value, message", [
+    ("next week", r"column ship_date: 1 value\(s\) not a date on line 3 \(e.g. 'next week'\)"),
+    ("46204", r"column ship_date has numbers where dates belong on line 3 \(e.g. '46204'\); expected dates like "
+              r"2026-07-01 — format the column as dates, or declare Excel serial days"),
+    ("2026-07-02T10:00+08:00", r"column ship_date has times with a UTC offset on line 3"),
+])
+def test_values_that_are_not_dates_are_not_reported_as_outside_the_period(tmp_path, value, message):
+    with pytest.raises(DataError, match=message):
+        _ingest_text(tmp_path, HEAD + f"S1,C1,2026-07-01,10\nS2,C1,{value},5\n")
+
+
+@pytest.mark.parametrize("value, message", [
+    ("inf", r"column revenue has an infinite amount on line 3; expected finite numbers"),
+    ("Infinity", r"column revenue has an infinite amount on line 3; expected finite numbers"),
+    ("12 yuan", r"column revenue has values that are not amounts on line 3 \(e.g. '12 yuan'\)"),
+])
+def test_amounts_must_be_finite_numbers(tmp_path, value, message):
+    with pytest.raises(DataError, match=message):
+        _ingest_text(tmp_path, HEAD + f"S1,C1,2026-07-01,10\nS2,C1,2026-07-02,{value}\n")
+
+
+def test_amounts_with_thousands_separators_are_read(tmp_path):
+    _ingest_text(tmp_path, HEAD + 'S1,C1,2026-07-01,"1,234.50"\nS2,C1,2026-07-02,7\n')
+    got = warehouse.load_table(tmp_path, "shipments", warehouse=tmp_path / "wh.duckdb")
+    assert got["revenue"].tolist() == [1234.5, 7.0]
+
+
+def test_blank_and_lookalike_ids(tmp_path):
+    with pytest.raises(DataError, match=r"file '.*' has a blank shipment_id on line 3; expected an id on every row"):
+        _ingest_text(tmp_path, HEAD + "S1,C1,2026-07-01,10\n ,C1,2026-07-02,5\n")
+    # full-width and padded ids are the same id as their plain form
+    with pytest.raises(DataError, match=r"repeats shipment_id \['S1'\]"):
+        _ingest_text(tmp_path, HEAD + "S1,C1,2026-07-01,10\nＳ１ ,C1,2026-07-02,5\n")
+
+
+def test_xlsx_formula_without_value_and_boolean_cells_are_errors_naming_the_cell(tmp_path):
+    from openpyxl import Workbook
+
+    for value, message in (("=B2*2", r"sheet 'Sheet' cell D3 is a formula \(=B2\*2\) without a computed value"),
+                           (True, r"sheet 'Sheet' cell D3 is a TRUE/FALSE cell")):
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "Sheet"
+        ws.append(["shipment_id", "customer_id", "ship_date", "revenue"])
+        ws.append(["S1", "C1", "2026-07-01", 10])
+        ws.append(["S2", "C1", "2026-07-02", value])
+        wb.save(tmp_path / "shipments_2026Q3.xlsx")
+        with pytest.raises(DataError, match=r"file '.*shipments_2026Q3\.xlsx' " + message):
+            warehouse.ingest([tmp_path / "shipments_2026Q3.xlsx"], "2026Q3", path=tmp_path / "wh.duckdb")
