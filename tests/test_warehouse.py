@@ -289,3 +289,20 @@ def test_xlsx_formula_without_value_and_boolean_cells_are_errors_naming_the_cell
         wb.save(tmp_path / "shipments_2026Q3.xlsx")
         with pytest.raises(DataError, match=r"file '.*shipments_2026Q3\.xlsx' " + message):
             warehouse.ingest([tmp_path / "shipments_2026Q3.xlsx"], "2026Q3", path=tmp_path / "wh.duckdb")
+
+
+def test_reordered_header_loads_by_name(loaded, tmp_path):
+    db, _, _ = loaded
+    f2 = _write(_shipments(["S3"], ["2026-08-01"])[["cost", "ship_date", "shipment_id", "revenue", "customer_id"]],
+                tmp_path / "shipments_2026Q3b.csv")
+    warehouse.ingest([f2], "2026Q3", path=db)
+    got = warehouse.load_table(tmp_path, "shipments", warehouse=db).set_index("shipment_id")
+    assert got.loc["S3", "revenue"] == 100.0 and got.loc["S3", "customer_id"] == "C001"
+    assert got.loc["S3", "ship_date"] == pd.Timestamp("2026-08-01")
+
+
+def test_a_fact_file_without_its_date_column_is_refused(tmp_path):
+    f = _write(pd.DataFrame({"respondent_id": ["r1"], "S1": [3]}), tmp_path / "survey_2026Q3.csv")
+    with pytest.raises(DataError, match=r"file '.*survey_2026Q3\.csv' has no submitted_at column, so its rows cannot be "
+                                        r"placed in a period; only dimension tables \(customers\) load without dates"):
+        warehouse.ingest([f], "2026Q3", path=tmp_path / "wh.duckdb")

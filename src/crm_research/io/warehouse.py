@@ -306,7 +306,10 @@ def ingest(files, period: str, *, path: Path | str = DEFAULT_PATH, replace: bool
         missing = [c for c in required if c not in frame.columns]
         if missing:
             raise DataError(f"ingest: file {str(f)!r} lacks columns {missing} needed for table {table}")
-        if date_col and date_col in frame.columns:
+        if date_col and date_col not in frame.columns:
+            raise DataError(f"ingest: file {str(f)!r} has no {date_col} column, so its rows cannot be placed in a "
+                            f"period; only dimension tables (customers) load without dates — add {date_col}")
+        if date_col:
             inside = per.contains(frame[date_col])
             if not inside.all():
                 bad = frame.index[~inside] + 2  # 1-based file line numbers (header is line 1)
@@ -327,7 +330,7 @@ def ingest(files, period: str, *, path: Path | str = DEFAULT_PATH, replace: bool
                 seen[v] = f
         cols = [list(e[2].columns) for e in entries]
         for (f, _, frame), c in zip(entries[1:], cols[1:]):
-            if c != cols[0]:
+            if sorted(c) != sorted(cols[0]):          # the same columns in another order load by name
                 raise DataError(f"ingest: file {str(f)!r} has columns {c}, but {str(entries[0][0])!r} has {cols[0]}")
     con = connect(path)
     log = []
@@ -346,7 +349,7 @@ def ingest(files, period: str, *, path: Path | str = DEFAULT_PATH, replace: bool
                         continue        # the same bytes for the same period: a retry, nothing to do
                     raise DataError(f"ingest: file {str(f)!r} was already loaded for period {prior[0][1]} (same "
                                     f"SHA-256 as {prior[0][0]!r}), not {per.label}; check the period")
-                if existing is not None and list(frame.columns) != existing:
+                if existing is not None and sorted(frame.columns) != sorted(existing):
                     added = [c for c in frame.columns if c not in existing]
                     dropped = [c for c in existing if c not in frame.columns]
                     raise DataError(f"ingest: file {str(f)!r} columns differ from earlier periods of table "
