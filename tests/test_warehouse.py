@@ -306,3 +306,122 @@ def test_a_fact_file_without_its_date_column_is_refused(tmp_path):
     with pytest.raises(DataError, match=r"file '.*survey_2026Q3\.csv' has no submitted_at column, so its rows cannot be "
                                         r"placed in a period; only dimension tables \(customers\) load without dates"):
         warehouse.ingest([f], "2026Q3", path=tmp_path / "wh.duckdb")
+
+
+# -- no raw tracebacks: every broken file is a DataError naming it (#14) ------------------------
+@pytest.mark.parametrize("content, message", [
+    (b"PK\x03\x04" + bytes(range(256)) * 4, r"cannot be read as \.xlsx: it is not an Excel workbook \(damaged, "
+                                             r"truncated or renamed from another format\)"),
+    (b"shipment_id,customer_id\nS1,C1\n", r"cannot be read as \.xlsx: it is not an Excel workbook"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), r"cannot be read as \.xlsx: it is password-protected \(encrypted\)"),
+])
+def test_broken_xlsx_is_a_data_error_naming_the_file(tmp_path, content, message):
+    f = tmp_path / "shipments_2026Q3.xlsx"
+    f.write_bytes(content)
+    with pytest.raises(DataError, match=r"file '.*shipments_2026Q3\.xlsx' " + message):
+        warehouse.ingest([f], "2026Q3", path=tmp_path / "wh.duckdb")
+
+
+def test_truncated_xlsx_is_a_data_error(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["shipment_id", "customer_id", "ship_date"])
+    wb.save(tmp_path / "full.xlsx")
+    f = tmp_path / "shipments_2026Q3.xlsx"
+    f.write_bytes((tmp_path / "full.xlsx").read_bytes()[:2000])
+    with pytest.raises(DataError, match=r"cannot be read as \.xlsx: it is not an Excel workbook"):
+        warehouse.ingest([f], "2026Q3", path=tmp_path / "wh.duckdb")
+
+
+def test_a_folder_or_unreadable_file_is_a_data_error(tmp_path, monkeypatch):
+    (tmp_path / "shipments_2026Q3.csv").mkdir()
+    with pytest.raises(DataError, match=r"file '.*shipments_2026Q3\.csv' is a folder, not a file"):
+        warehouse.ingest([tmp_path / "shipments_2026Q3.csv"], "2026Q3", path=tmp_path / "wh.duckdb")
+    f = _write(_shipments(["S1"], ["2026-07-01"]), tmp_path / "shipments_b.csv")
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied", str(self))
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(DataError, match=r"file '.*shipments_b\.csv' cannot be read: permission denied"):
+        warehouse.ingest([f], "2026Q3", path=tmp_path / "wh.duckdb")
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: p.write_bytes(b""), r"is not a readable DuckDB database \(damaged, truncated or another kind of file\)"),
+    (lambda p: p.write_bytes(b"not duckdb at all" * 100), r"is not a readable DuckDB database"),
+    (lambda p: p.mkdir(), r"is a folder; give the path of the warehouse file"),
+])
+def test_a_broken_warehouse_is_a_data_error(tmp_path, make, message):
+    db = tmp_path / "wh.duckdb"
+    make(db)
+    f = _write(_shipments(["S1"], ["2026-07-01"]), tmp_path / "shipments_2026Q3.csv")
+    for call in (lambda: warehouse.ingest([f], "2026Q3", path=db), lambda: warehouse.status(db),
+                 lambda: warehouse.load_table(tmp_path, "shipments", warehouse=db)):
+        with pytest.raises(DataError, match=r"warehouse '.*wh\.duckdb' " + message):
+            call()
+
+
+def test_truncated_warehouse_and_one_without_a_load_log(loaded, tmp_path):
+    import duckdb
+
+    db, _, _ = loaded
+    cut = tmp_path / "cut.duckdb"
+    cut.write_bytes(db.read_bytes()[: 3 * 4096 + 100])
+    with pytest.raises(DataError, match=r"warehouse '.*cut\.duckdb' is not a readable DuckDB database \(damaged, "
+                                        r"truncated or another kind of file\); restore it from a backup"):
+        warehouse.status(cut)
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).execute("CREATE TABLE t (x INT)").close()
+    with pytest.raises(DataError, match=r"warehouse '.*other\.duckdb' has no load log: it was not written by "
+                                        r"`crm-research ingest`"):
+        warehouse.status(other)
+
+
+def test_a_second_ingest_while_one_is_writing_is_told_to_wait(loaded, tmp_path):
+    import subprocess
+    import sys
+
+    db, _, _ = loaded
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('locked', flush=True); time.sleep(60)", str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        f = _write(_shipments(["S9"], ["2026-07-09"]), tmp_path / "shipments_2026Q3c.csv")
+        with pytest.raises(DataError, match=r"warehouse '.*wh\.duckdb' is in use by another process \(another "
+                                            r"`crm-research ingest` still writing, or a report reading it\); wait"):
+            warehouse.ingest([f], "2026Q3", path=db)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.mark.parametrize("cause, message", [
+    ("IO Error: Could not write file \"wh.duckdb.wal\": No space left on device",
+     r"the disk is full \(IO Error: .*No space left on device\); free some space and run the ingest again"),
+    ("IO Error: Cannot open file \"wh.duckdb\": Permission denied",
+     r"cannot be written: IO Error: .*Permission denied; check that its folder is writable"),
+])
+def test_disk_full_and_read_only_report_the_real_cause(tmp_path, monkeypatch, cause, message):
+    import duckdb
+
+    f = _write(_shipments(["S1"], ["2026-07-01"]), tmp_path / "shipments_2026Q3.csv")
+    real = duckdb.connect
+
+    class Failing:
+        def __init__(self, con):
+            self.con = con
+
+        def execute(self, sql, *a):
+            if sql.startswith("INSERT INTO _crm_loads"):
+                raise duckdb.IOException(cause)
+            if sql == "ROLLBACK":
+                raise duckdb.TransactionException("cannot rollback - no transaction is active")
+            return self.con.execute(sql, *a)
+
+        def __getattr__(self, name):
+            return getattr(self.con, name)
+
+    monkeypatch.setattr(duckdb, "connect", lambda *a, **k: Failing(real(*a, **k)))
+    with pytest.raises(DataError, match=r"warehouse '.*wh\.duckdb':? " + message):
+        warehouse.ingest([f], "2026Q3", path=tmp_path / "wh.duckdb")

@@ -44,14 +44,74 @@ TABLES = {
 }
 
 
+def warehouse_error(path, exc: BaseException) -> DataError:
+    """A DuckDB or OS error on the warehouse file as the DataError a user can act on, naming the file
+    and the real cause (a lock, a damaged file, permissions, a full disk)."""
+    where = str(path)
+    msg = str(exc)
+    low = msg.lower()
+    if "could not set lock" in low or "conflicting lock" in low:
+        return DataError(f"warehouse {where!r} is in use by another process (another `crm-research ingest` still "
+                         f"writing, or a report reading it); wait for it to finish and try again")
+    if "not a valid duckdb database" in low or "serializ" in low or "could not read all bytes" in low or "read enough bytes" in low \
+            or "corrupt" in low or "checksum" in low:
+        return DataError(f"warehouse {where!r} is not a readable DuckDB database (damaged, truncated or another "
+                         f"kind of file); restore it from a backup, or move it aside to start a new warehouse")
+    if "is a directory" in low:
+        return DataError(f"warehouse {where!r} is a folder; give the path of the warehouse file, e.g. "
+                         f"data/warehouse.duckdb")
+    if "no space left" in low or "disk full" in low or "disk is full" in low:
+        return DataError(f"warehouse {where!r}: the disk is full ({msg}); free some space and run the ingest again "
+                         f"— nothing of this load was kept")
+    if "permission denied" in low or "read-only file system" in low or isinstance(exc, PermissionError):
+        return DataError(f"warehouse {where!r} cannot be written: {msg}; check that its folder is writable "
+                         f"(or pass --warehouse with a writable path)")
+    if "_crm_loads" in msg or "_crm_meta" in msg:
+        return DataError(f"warehouse {where!r} has no load log: it was not written by `crm-research ingest`; "
+                         f"give the warehouse that ingest wrote")
+    return DataError(f"warehouse {where!r}: {msg}")
+
+
+def _guarded(func):
+    """Turn DuckDB and OS errors inside a warehouse function into DataErrors naming the warehouse."""
+    import functools
+    import inspect
+
+    sig = inspect.signature(func)
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        import duckdb
+
+        try:
+            return func(*args, **kwargs)
+        except (duckdb.Error, OSError) as exc:
+            bound = sig.bind_partial(*args, **kwargs)
+            bound.apply_defaults()
+            where = bound.arguments.get("path") or bound.arguments.get("warehouse") or bound.arguments.get("data_dir")
+            raise warehouse_error(where, exc) from None
+    return run
+
+
 def connect(path: Path | str = DEFAULT_PATH, *, read_only: bool = False):
+    """A connection to the warehouse file. Opened for writing, it first reclaims the space that
+    interrupted writes left behind (a CHECKPOINT after DuckDB replays its write-ahead log)."""
     import duckdb
 
     path = Path(path)
+    if path.is_dir():
+        raise warehouse_error(path, IsADirectoryError("Is a directory"))
     if read_only and not path.exists():
         raise DataError(f"warehouse {str(path)!r} does not exist; load data with `crm-research ingest` first")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path), read_only=read_only)
+        if not read_only:
+            con.execute("CHECKPOINT")
+    except (duckdb.Error, OSError) as exc:
+        raise warehouse_error(path, exc) from None
+    return con
 
 
 def sha256_file(path: Path) -> str:
@@ -283,6 +343,7 @@ def _check_version_read_only(path: Path) -> None:
         con.close()
 
 
+@_guarded
 def ingest(files, period: str, *, path: Path | str = DEFAULT_PATH, replace: bool = False) -> pd.DataFrame:
     """Validate ``files`` as ``period``'s exports and append them to the warehouse in one transaction.
 
@@ -383,13 +444,17 @@ def ingest(files, period: str, *, path: Path | str = DEFAULT_PATH, replace: bool
                 next_id += 1
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        try:
+            con.execute("ROLLBACK")
+        except Exception:  # noqa: BLE001 - the error that made us roll back is the one to report
+            pass
         raise
     finally:
         con.close()
     return pd.DataFrame(log)
 
 
+@_guarded
 def status(path: Path | str = DEFAULT_PATH) -> pd.DataFrame:
     """Periods, tables, row counts and source files of the warehouse."""
     path = Path(path)
@@ -403,6 +468,7 @@ def status(path: Path | str = DEFAULT_PATH) -> pd.DataFrame:
         con.close()
 
 
+@_guarded
 def load_table(data_dir, name: str, *, warehouse=None) -> pd.DataFrame:
     """Table ``name`` (shipments, invoices, payments, complaints, customers) for the analyses: from
     the warehouse when it exists (``warehouse`` or ``<data_dir>/warehouse.duckdb``; every period
@@ -428,6 +494,7 @@ def load_table(data_dir, name: str, *, warehouse=None) -> pd.DataFrame:
     return read_table(path, name)
 
 
+@_guarded
 def load_survey_frame(path, period) -> pd.DataFrame | None:
     """Survey answers loaded into the warehouse whose ``submitted_at`` falls in the quarter
     containing ``period``, or None when there are none."""
