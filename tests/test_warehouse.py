@@ -425,3 +425,27 @@ def test_disk_full_and_read_only_report_the_real_cause(tmp_path, monkeypatch, ca
     monkeypatch.setattr(duckdb, "connect", lambda *a, **k: Failing(real(*a, **k)))
     with pytest.raises(DataError, match=r"warehouse '.*wh\.duckdb':? " + message):
         warehouse.ingest([f], "2026Q3", path=tmp_path / "wh.duckdb")
+
+
+def test_cli_prints_one_line_for_bad_input_and_a_traceback_only_with_debug(tmp_path, capsys):
+    import subprocess
+    import sys
+
+    from crm_research.cli import main
+
+    f = tmp_path / "shipments_2026Q3.xlsx"
+    f.write_bytes(b"garbage")
+    db = str(tmp_path / "wh.duckdb")
+    assert main(["ingest", "--period", "2026Q3", str(f), "--warehouse", db]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("crm-research: error: file '") and "cannot be read as .xlsx" in err
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert main(["ingest", "--period", "0000Q1", str(f), "--warehouse", db]) == 2
+    assert "period '0000Q1': year 0000 is before 1900" in capsys.readouterr().err
+    (tmp_path / "out.txt").write_text("x")
+    assert main(["report", "--period", "2026Q3", "--data", str(tmp_path), "--out", str(tmp_path / "out.txt")]) == 2
+    assert f"report: --out {str(tmp_path / 'out.txt')!r} is a file, not a folder" in capsys.readouterr().err
+    run = subprocess.run([sys.executable, "-m", "crm_research.cli", "--debug", "ingest", "--period", "2026Q3", str(f),
+                          "--warehouse", db], capture_output=True, text=True,
+                         env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")})
+    assert run.returncode != 0 and "Traceback" in run.stderr and "DataError" in run.stderr
