@@ -449,3 +449,57 @@ def test_cli_prints_one_line_for_bad_input_and_a_traceback_only_with_debug(tmp_p
                           "--warehouse", db], capture_output=True, text=True,
                          env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")})
     assert run.returncode != 0 and "Traceback" in run.stderr and "DataError" in run.stderr
+
+
+def _contents(db):
+    """Every table of the warehouse, rows sorted, the load log without its wall-clock time."""
+    con = warehouse.connect(db)            # opening for writing replays the log and reclaims space
+    try:
+        tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
+        out = {}
+        for t in tables:
+            cols = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                                              "ORDER BY ordinal_position", [t]).fetchall() if r[0] != "loaded_at"]
+            out[t] = con.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{t}" ORDER BY ALL').fetchall()
+        return out
+    finally:
+        con.close()
+
+
+def test_ingest_killed_at_random_moments_leaves_the_warehouse_before_or_after(tmp_path):
+    import os
+    import random
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    rng = random.Random(14)
+    n = 40_000
+    days = pd.date_range("2026-07-01", "2026-09-30").strftime("%Y-%m-%d")
+    first = _write(_shipments([f"S{i}" for i in range(50)], ["2026-04-02"] * 50), tmp_path / "shipments_2026Q2.csv")
+    big = _write(pd.DataFrame({"shipment_id": [f"T{i}" for i in range(n)], "customer_id": [f"C{i % 300}" for i in range(n)],
+                               "ship_date": [days[i % len(days)] for i in range(n)], "revenue": [float(i) for i in range(n)],
+                               "cost": 1.0}), tmp_path / "shipments_2026Q3.csv")
+    base = tmp_path / "base.duckdb"
+    warehouse.ingest([first], "2026Q2", path=base)
+    before = _contents(base)
+    done = tmp_path / "done.duckdb"
+    shutil.copy(base, done)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    cmd = [sys.executable, "-m", "crm_research.cli", "ingest", "--period", "2026Q3", str(big), "--warehouse"]
+    t0 = time.monotonic()
+    assert subprocess.run(cmd + [str(done)], env=env, capture_output=True).returncode == 0
+    took = time.monotonic() - t0
+    after = _contents(done)
+    assert after != before and len(after["shipments"]) == 50 + n
+    for trial in range(5):
+        db = tmp_path / f"killed{trial}.duckdb"
+        shutil.copy(base, db)
+        proc = subprocess.Popen(cmd + [str(db)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.2, 1.0) * took)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        got = _contents(db)
+        assert got == before or got == after, f"trial {trial}: warehouse is neither as before nor as after the load"
