@@ -53,3 +53,19 @@ def test_bad_engine_and_source():
         get_engine("oracle")
     with pytest.raises(DataError, match=r"must be a DataFrame, a .parquet file/folder or a .csv file"):
         DuckDBEngine().register("t", "data.json")
+
+
+@pytest.mark.parametrize("name", ["o'brien shipments.csv", "x'); COPY (SELECT 1) TO 'pwned.csv'; --.csv",
+                                  'quote"d.parquet'])
+def test_duckdb_paths_with_quotes_are_read_not_run(tmp_path, name):
+    src = tmp_path / name
+    if name.endswith(".csv"):
+        _frame().to_csv(src, index=False)
+    else:
+        _frame().to_parquet(src)
+    e = DuckDBEngine()
+    e.register('ship"ments', src)
+    out = e.sql('SELECT count(*) AS n FROM "ship""ments"')
+    e.close()
+    assert out["n"].tolist() == [5]
+    assert not (tmp_path / "pwned.csv").exists() and not list(tmp_path.parent.glob("**/pwned.csv"))

@@ -276,3 +276,39 @@ def test_survey_page_fits_the_structural_model(zh_internal):
     assert table.loc[effect, "非标准化估计值"] == pytest.approx(want.loc[("ind_value", ":=", "a*b*d"), "est"], abs=1e-9)
     text, _ = visible(zh_internal / PERIOD / "10_survey_analysis.html")
     assert "结构方程模型" in text and "满意度 → 顾客忠诚（β = " in text
+
+
+def test_dashboard_escapes_every_value_file_name_and_error(tmp_path):
+    evil = "<script>alert(1)</script>"
+    out = tmp_path / "reports"
+    per = out / "2026Q3"
+    (per / "tables").mkdir(parents=True)
+    (per / f"x'><img src=y onerror=alert(2)>.html").write_text("page", encoding="utf-8")
+    (per / "headline.json").write_text(json.dumps({
+        "csi": {"value": evil, "kind": "index", "good": "up", "previous": 60.0},
+        "revenue": {"value": 1000.0, "kind": evil, "good": evil},
+        evil: {"value": 3, "kind": "int"}}), encoding="utf-8")
+    (per / "contents.json").write_text(json.dumps({"tables": {"a'><b>t</b>": evil},
+                                                   "figures": {evil: "<i>f</i>"}}), encoding="utf-8")
+    report.pages.record_runs(out, [{"period": "2026Q3", "status": "failed", "error": evil}])
+    page = report.write_index(out, lang="en", firm="<b>Firm</b>").read_text(encoding="utf-8")
+    for raw in ("<script", "<img", "<b>", "<i>"):
+        assert raw not in page, raw
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page           # the error, shown as text
+    assert "href='2026Q3/x%27%3E%3Cimg%20src%3Dy%20onerror%3Dalert%282%29%3E.html'" in page
+
+
+def test_external_report_has_no_count_of_fewer_than_five_people_in_any_table(en_external):
+    from crm_research.present.labels import label
+    from crm_research.report.privacy import PEOPLE_COUNTS
+
+    heads = {label(c, "en", ns=ns) for c in PEOPLE_COUNTS for ns in (None, "report")}
+    seen = 0
+    for f in sorted((en_external / PERIOD / "tables").glob("*.csv")):
+        t = pd.read_csv(f, encoding="utf-8-sig", index_col=0, dtype=str, keep_default_na=False)
+        for c in t.columns:
+            if c in heads:
+                seen += 1
+                v = pd.to_numeric(t[c].str.replace(",", ""), errors="coerce")
+                assert not ((v > 0) & (v < 5)).any(), (f.name, c, t[c].tolist())
+    assert seen >= 3

@@ -265,3 +265,54 @@ def test_history_and_compared_waves_are_fitted_once_and_agree():
     np.testing.assert_allclose(fits["year_before"].index.to_numpy(), alone_fits["year_before"].index.to_numpy(), rtol=1e-12)
     np.testing.assert_allclose(history["2025Q3"].to_numpy(), alone["year_before"].to_numpy(), rtol=1e-12)
     assert data.comparison_quarters("logistics_csl") == {"current": "2026Q3", "previous": "2026Q2", "year_before": "2025Q3"}
+
+
+def test_pseudonyms_use_a_random_project_key_never_a_constant_one(tmp_path, monkeypatch, caplog):
+    import hashlib
+    import hmac
+    import logging
+    import stat
+
+    monkeypatch.delenv("CRM_RESEARCH_SALT", raising=False)
+    d = pd.DataFrame({"customer_id": ["C1", "C2"]})
+    with caplog.at_level(logging.WARNING, logger="crm_research"):
+        p1 = pseudonymise(d, "customer_id", key_dir=tmp_path / "proj")
+    key_file = tmp_path / "proj" / ".crm_research_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert "CRM_RESEARCH_SALT is not set: generated a random pseudonym key in" in caplog.text
+    assert str(key_file) in caplog.text
+    # the pseudonym a constant key in the source would give must not be what we get
+    known = "ID-" + hmac.new(b"crm_research-default-salt", b"C1", hashlib.sha256).hexdigest()[:10]
+    assert p1.loc[0, "customer_id"] != known
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="crm_research"):
+        assert pseudonymise(d, "customer_id", key_dir=tmp_path / "proj").equals(p1)   # reused, stable
+    assert caplog.text == ""
+    other = pseudonymise(d, "customer_id", key_dir=tmp_path / "other")               # another project
+    assert other.loc[0, "customer_id"] != p1.loc[0, "customer_id"]
+    monkeypatch.setenv("CRM_RESEARCH_SALT", "s")
+    assert pseudonymise(d, "customer_id", key_dir=tmp_path / "proj").equals(pseudonymise(d, "customer_id", salt="s"))
+    key_file.write_text("x", encoding="ascii")
+    monkeypatch.delenv("CRM_RESEARCH_SALT")
+    with pytest.raises(DataError, match=r"pseudonym key '.*\.crm_research_key' is damaged: expected 64 hex digits"):
+        pseudonymise(d, "customer_id", key_dir=tmp_path / "proj")
+
+
+def test_external_tables_suppress_every_count_of_fewer_than_five_people(tmp_path):
+    from crm_research.report import ReportContext
+
+    frame = pd.DataFrame({"customers": [3, 12, 0], "value_at_risk": [900.0, 5000.0, 0.0]},
+                         index=pd.Index(["at_risk", "lost", "new"], name="state"))
+    frame2 = pd.DataFrame({"respondents": [4, 40], "n_current": [2, 30]}, index=["a", "b"])
+    ctx = ReportContext(str(tmp_path / "ext"), "en")
+    ctx.audience = "external"
+    t = ctx.table(frame, "churn", kinds={"customers": "int", "value_at_risk": "money"}, ns="report")
+    assert t.frame["Customers"].tolist() == ["< 5", 12, 0]
+    assert pd.isna(t.frame["Value at risk (CNY/year)"].iloc[0]) and t.frame["Value at risk (CNY/year)"].iloc[1] == 5000.0
+    assert "Cells with fewer than 5 customers are shown as “< 5”" in t.note
+    t2 = ctx.table(frame2, "screen", kinds={"respondents": "int", "n_current": "int"}, ns="report")
+    assert t2.frame.iloc[0].tolist() == ["< 5", "< 5"] and t2.frame.iloc[1].tolist() == [40, 30]
+    csv = pd.read_csv(tmp_path / "ext" / "tables" / "churn.csv", encoding="utf-8-sig", index_col=0)
+    assert csv["Customers"].tolist() == ["< 5", "12", "0"]
+    internal = ReportContext(str(tmp_path / "int"), "en").table(frame, "churn", kinds={"customers": "int"}, ns="report")
+    assert internal.frame["Customers"].tolist() == [3, 12, 0]

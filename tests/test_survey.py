@@ -206,6 +206,17 @@ def test_unknown_id_column_and_file_type(tmp_path, inst):
     ("scale: {min: 1, max: 5}\nconstructs: {a: {label: A}}", r"construct 'a' needs an 'items' mapping"),
     ("scale: [1, 5\nconstructs:", r"not valid YAML at line"),
     ("scale: {min: 1, max: 5}\nconstructs: {a: {items: {x: {en: t, reverse_of: y}}}}", r"item 'x' is reverse_of 'y', which is not an item"),
+    ("scale: {min: 1, max: 5.5}\nconstructs: {a: {items: {x: t}}}", r"scale max must be a whole number, got 5.5"),
+    ("scale: {min: '1', max: 5}\nconstructs: {a: {items: {x: t}}}", r"scale min must be a whole number, got '1'"),
+    ("scale: {min: 1, max: 5}\nconstructs: {a: {items: {x: {en: t, reverse: 'no'}}}}",
+     r"item 'x' has reverse: 'no'; expected true or false"),
+    ("scale: {min: 1, max: 5}\nconstructs: {a: {items: {x: {en: t, reverse: 1}}}}",
+     r"item 'x' has reverse: 1; expected true or false"),
+    ("t: &t {en: t}\nscale: {min: 1, max: 5}\nconstructs: {a: {items: {x: *t}}}",
+     r"instrument .*bad\.yaml: an anchor \(&/\*t\) at line 1; anchors and aliases are not allowed in instruments"),
+    ("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+     "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nscale: {min: 1, max: 5}\nconstructs: {a: {items: {x: t}}}",
+     r"an anchor \(&/\*a\) at line 1; anchors and aliases are not allowed"),
 ])
 def test_malformed_instrument(tmp_path, text, message):
     p = tmp_path / "bad.yaml"
@@ -214,6 +225,43 @@ def test_malformed_instrument(tmp_path, text, message):
         load_instrument(p)
 
 
+def test_instrument_file_encoding_and_size(tmp_path):
+    p = tmp_path / "gbk.yaml"
+    p.write_bytes(INST.encode("gbk"))
+    with pytest.raises(DataError, match=r"instrument .*gbk\.yaml: the file is GBK/GB18030-encoded; save it as UTF-8"):
+        load_instrument(p)
+    big = tmp_path / "big.yaml"
+    big.write_text(INST + "#" * (1 << 20), encoding="utf-8")
+    with pytest.raises(DataError, match=r"instrument .*big\.yaml: file is 1,04[89],[0-9]+ bytes; an instrument is expected "
+                                        r"to be under 1,048,576 bytes"):
+        load_instrument(big)
+
+
 def test_unknown_instrument_name():
     with pytest.raises(DataError, match=r"instrument 'nps' is not shipped with the package"):
         load_instrument("nps")
+
+
+def test_lookalike_ids_are_the_same_id(tmp_path, inst):
+    f = _frame()
+    f["respondent_id"] = f["respondent_id"].astype(object)
+    f.loc[3, "respondent_id"] = "ｒ２ "          # full-width r2 with a trailing space
+    with pytest.raises(DataError, match=r"respondent id 'r2' in column 'respondent_id' appears more than once \(rows 3, 5\)"):
+        load_survey(_csv(tmp_path, f), inst)
+
+
+def test_csv_rows_with_wrong_field_counts_and_repeated_headers(tmp_path, inst):
+    p = tmp_path / "w.csv"
+    p.write_text("respondent_id,S1,S2,S3,L1,L2\nr1,1,2,3,4,5\nr2,1,2,3\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"file '.*w\.csv' line 3 has 4 fields, expected 6 as in the header"):
+        load_survey(p, inst)
+    p.write_text("respondent_id,S1,S2,S3,L1, S1\nr1,1,2,3,4,5\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"header repeats column 'S1' \(2 times, after stripping spaces\)"):
+        load_survey(p, inst)
+
+
+def test_bytes_neither_utf8_nor_gb18030_are_refused(tmp_path, inst):
+    p = tmp_path / "latin.csv"
+    p.write_bytes("respondent_id,S1,S2,S3,L1,L2\nr1,1,2,3,4,5\n".encode() + b"\x80\xff\x30,1,2,3,4,5\n")
+    with pytest.raises(DataError, match=r"file '.*latin\.csv' is neither UTF-8 nor GBK/GB18030 text; pass encoding=..."):
+        load_survey(p, inst)

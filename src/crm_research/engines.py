@@ -21,6 +21,18 @@ from ._core.errors import DataError
 __all__ = ["DuckDBEngine", "SparkEngine", "get_engine"]
 
 
+def _literal(text: str) -> str:
+    """A SQL string literal: single quotes doubled (``o'brien.csv`` → ``'o''brien.csv'``)."""
+    if "\x00" in text:
+        raise DataError(f"engine: path {text!r} contains a NUL character")
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    """A quoted SQL identifier: double quotes doubled."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
 def _kind(source) -> str:
     if isinstance(source, pd.DataFrame):
         return "frame"
@@ -52,9 +64,11 @@ class DuckDBEngine:
             src = str(source)
             if Path(src).is_dir():
                 src = str(Path(src) / "**" / "*.parquet")
-            self.con.execute(f"CREATE OR REPLACE VIEW \"{name}\" AS SELECT * FROM read_parquet('{src}')")
+            # a view cannot take prepared parameters, so the path goes in as a quoted literal
+            self.con.execute(f"CREATE OR REPLACE VIEW {_identifier(name)} AS SELECT * FROM read_parquet({_literal(src)})")
         else:
-            self.con.execute(f"CREATE OR REPLACE VIEW \"{name}\" AS SELECT * FROM read_csv_auto('{source}', header=true)")
+            self.con.execute(f"CREATE OR REPLACE VIEW {_identifier(name)} AS SELECT * FROM "
+                             f"read_csv_auto({_literal(str(source))}, header=true)")
 
     def sql(self, query: str) -> pd.DataFrame:
         return self.con.execute(query).df()

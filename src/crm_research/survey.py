@@ -175,7 +175,10 @@ def _checked(frame: pd.DataFrame, instrument, id_column, file: str, meta: dict, 
     if id_column is not None:
         if id_column not in frame.columns:
             raise DataError(f"file {file!r}: id column {id_column!r} not found; columns are {list(frame.columns)[:15]}")
-        ids = frame[id_column]
+        # full-width and padded ids are the same id: NFKC-normalise and trim before checking duplicates
+        ids = frame[id_column].map(lambda v: unicodedata.normalize("NFKC", v).strip() or np.nan
+                                   if isinstance(v, str) else v)
+        frame = frame.assign(**{id_column: ids})
         if ids.isna().any():
             raise DataError(f"file {file!r}: id column {id_column!r} is empty in {format_rows(_file_rows(frame.index[ids.isna()]))}")
         dup = ids[ids.duplicated(keep=False)]

@@ -94,6 +94,52 @@ def _bilingual(value, where: str, file: str) -> dict:
     return {k: str(v) for k, v in value.items()}
 
 
+#: an instrument is a page of text; anything larger is not one (and is not parsed)
+MAX_YAML_BYTES = 1 << 20
+
+
+def _read_yaml_text(path: Path, file: str) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise DataError(f"instrument {file}: file is {size:,} bytes; an instrument is expected to be under "
+                            f"{MAX_YAML_BYTES:,} bytes — is this the right file?")
+        raw = path.read_bytes()
+    except OSError as exc:
+        from .files import open_error
+
+        raise open_error(file, exc) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        raise DataError(f"instrument {file}: not UTF-8 text; save the YAML file as UTF-8") from None
+    raise DataError(f"instrument {file}: the file is GBK/GB18030-encoded; save it as UTF-8 (in Notepad: "
+                    f"Save as → Encoding UTF-8)")
+
+
+def _no_anchors(text: str, file: str) -> None:
+    """Refuse YAML anchors and aliases before anything is constructed: an instrument never needs
+    them, and aliases nested in aliases expand exponentially (a "billion laughs")."""
+    try:
+        for tok in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(tok, (yaml.AnchorToken, yaml.AliasToken)):
+                kind = "an anchor" if isinstance(tok, yaml.AnchorToken) else "an alias"
+                raise DataError(f"instrument {file}: {kind} (&/*{tok.value}) at line {tok.start_mark.line + 1}; "
+                                f"anchors and aliases are not allowed in instruments: write each item out")
+    except yaml.YAMLError:
+        return                                     # reported with its position by safe_load below
+
+
+def _whole(value, what: str, file: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DataError(f"instrument {file}: {what} must be a whole number, got {value!r}")
+    return value
+
+
 def load_instrument(name_or_path) -> Instrument:
     """A shipped instrument by name (see :func:`list_instruments`) or a user's YAML file."""
     if isinstance(name_or_path, Instrument):
@@ -103,13 +149,15 @@ def load_instrument(name_or_path) -> Instrument:
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
         if not path.is_file():
             raise DataError(f"instrument file {text_name!r} not found")
-        file, text = str(path), path.read_text(encoding="utf-8")
+        file = str(path)
+        text = _read_yaml_text(path, file)
     else:
         if text_name not in list_instruments():
             raise DataError(f"instrument {text_name!r} is not shipped with the package (available: "
                             f"{list_instruments()}) and is not a path to a .yaml file")
         file = f"{text_name}.yaml"
         text = resources.files("crm_research.instruments").joinpath(file).read_text(encoding="utf-8")
+    _no_anchors(text, file)
     try:
         spec = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -124,10 +172,7 @@ def load_instrument(name_or_path) -> Instrument:
     scale = spec["scale"]
     if not isinstance(scale, dict) or "min" not in scale or "max" not in scale:
         raise DataError(f"instrument {file}: scale must have min and max, e.g. scale: {{min: 1, max: 5}}")
-    try:
-        lo, hi = int(scale["min"]), int(scale["max"])
-    except (TypeError, ValueError):
-        raise DataError(f"instrument {file}: scale min/max must be whole numbers, got {scale['min']!r}, {scale['max']!r}") from None
+    lo, hi = _whole(scale["min"], "scale min", file), _whole(scale["max"], "scale max", file)
     if hi <= lo:
         raise DataError(f"instrument {file}: scale max ({hi}) must be above min ({lo})")
     constructs_spec = spec["constructs"]
@@ -144,7 +189,10 @@ def load_instrument(name_or_path) -> Instrument:
                 raise DataError(f"instrument {file}: item {code!r} appears in both {seen[code]!r} and {cname!r}")
             seen[code] = cname
             if isinstance(ispec, dict):
-                if ispec.get("reverse", False):
+                rev = ispec.get("reverse", False)
+                if not isinstance(rev, bool):
+                    raise DataError(f"instrument {file}: item {code!r} has reverse: {rev!r}; expected true or false")
+                if rev:
                     reverse.add(code)
                 if "reverse_of" in ispec:
                     reverse_of[code] = str(ispec["reverse_of"])
@@ -157,7 +205,10 @@ def load_instrument(name_or_path) -> Instrument:
     for code, twin in reverse_of.items():
         if twin not in seen:
             raise DataError(f"instrument {file}: item {code!r} is reverse_of {twin!r}, which is not an item")
-    labels = {int(k): _bilingual(v, f"scale label {k}", file) for k, v in (scale.get("labels") or {}).items()}
+    if not isinstance(scale.get("labels") or {}, dict):
+        raise DataError(f"instrument {file}: scale labels must be a mapping answer → text, got {scale['labels']!r}")
+    labels = {_whole(k, "a scale label's answer", file): _bilingual(v, f"scale label {k}", file)
+              for k, v in (scale.get("labels") or {}).items()}
     structural = spec.get("structural") or ""
     if not isinstance(structural, str):
         raise DataError(f"instrument {file}: structural must be lavaan model syntax (text), got {structural!r}")

@@ -15,11 +15,15 @@ import hashlib
 import re
 from pathlib import Path
 
+import io
+
+import numpy as np
 import pandas as pd
 
 from .. import __version__
 from .._core.errors import DataError
 from .._core.validation import format_rows
+from .files import check_csv_text, decode_text, open_error, read_bytes, read_xlsx_checked
 from .periods import Period, parse_period
 
 __all__ = ["ingest", "status", "load_table", "read_table", "Period", "parse_period", "TABLES", "SCHEMA_VERSION",
@@ -40,14 +44,74 @@ TABLES = {
 }
 
 
+def warehouse_error(path, exc: BaseException) -> DataError:
+    """A DuckDB or OS error on the warehouse file as the DataError a user can act on, naming the file
+    and the real cause (a lock, a damaged file, permissions, a full disk)."""
+    where = str(path)
+    msg = str(exc)
+    low = msg.lower()
+    if "could not set lock" in low or "conflicting lock" in low:
+        return DataError(f"warehouse {where!r} is in use by another process (another `crm-research ingest` still "
+                         f"writing, or a report reading it); wait for it to finish and try again")
+    if "not a valid duckdb database" in low or "serializ" in low or "could not read all bytes" in low or "read enough bytes" in low \
+            or "corrupt" in low or "checksum" in low:
+        return DataError(f"warehouse {where!r} is not a readable DuckDB database (damaged, truncated or another "
+                         f"kind of file); restore it from a backup, or move it aside to start a new warehouse")
+    if "is a directory" in low:
+        return DataError(f"warehouse {where!r} is a folder; give the path of the warehouse file, e.g. "
+                         f"data/warehouse.duckdb")
+    if "no space left" in low or "disk full" in low or "disk is full" in low:
+        return DataError(f"warehouse {where!r}: the disk is full ({msg}); free some space and run the ingest again "
+                         f"— nothing of this load was kept")
+    if "permission denied" in low or "read-only file system" in low or isinstance(exc, PermissionError):
+        return DataError(f"warehouse {where!r} cannot be written: {msg}; check that its folder is writable "
+                         f"(or pass --warehouse with a writable path)")
+    if "_crm_loads" in msg or "_crm_meta" in msg:
+        return DataError(f"warehouse {where!r} has no load log: it was not written by `crm-research ingest`; "
+                         f"give the warehouse that ingest wrote")
+    return DataError(f"warehouse {where!r}: {msg}")
+
+
+def _guarded(func):
+    """Turn DuckDB and OS errors inside a warehouse function into DataErrors naming the warehouse."""
+    import functools
+    import inspect
+
+    sig = inspect.signature(func)
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        import duckdb
+
+        try:
+            return func(*args, **kwargs)
+        except (duckdb.Error, OSError) as exc:
+            bound = sig.bind_partial(*args, **kwargs)
+            bound.apply_defaults()
+            where = bound.arguments.get("path") or bound.arguments.get("warehouse") or bound.arguments.get("data_dir")
+            raise warehouse_error(where, exc) from None
+    return run
+
+
 def connect(path: Path | str = DEFAULT_PATH, *, read_only: bool = False):
+    """A connection to the warehouse file. Opened for writing, it first reclaims the space that
+    interrupted writes left behind (a CHECKPOINT after DuckDB replays its write-ahead log)."""
     import duckdb
 
     path = Path(path)
+    if path.is_dir():
+        raise warehouse_error(path, IsADirectoryError("Is a directory"))
     if read_only and not path.exists():
         raise DataError(f"warehouse {str(path)!r} does not exist; load data with `crm-research ingest` first")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path), read_only=read_only)
+        if not read_only:
+            con.execute("CHECKPOINT")
+    except (duckdb.Error, OSError) as exc:
+        raise warehouse_error(path, exc) from None
+    return con
 
 
 def sha256_file(path: Path) -> str:
@@ -68,34 +132,177 @@ def _table_for(path: Path) -> str:
                     f"after one of {list(TABLES)} (e.g. shipments_2026Q3.csv)")
 
 
-def read_table(path: Path | str) -> pd.DataFrame:
-    """Read a CSV (UTF-8, UTF-8 with BOM or GBK/GB18030), .xlsx or .parquet export as text-safe
-    columns; the file is opened read-only."""
+#: columns read as dates (besides any column named *_date or *_at) and as amounts of money
+DATE_COLUMNS = {"shipments": ("ship_date", "delivered_date"), "invoices": ("issue_date", "due_date"),
+                "payments": ("pay_date",), "complaints": ("opened", "resolved"), "survey": ("submitted_at",),
+                "customers": ("first_order_date",)}
+AMOUNT_COLUMNS = ("amount", "revenue", "cost")
+#: the date layouts a file may use (one per file, detected from all its values)
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S",
+                 "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
+_OFFSET = re.compile(r"\d[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})$")
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def _lines(mask: pd.Series) -> list[int]:
+    """1-based file lines of the rows where ``mask`` holds (the header is line 1)."""
+    return [int(i) + 2 for i in range(len(mask)) if mask.iloc[i]]
+
+
+def _text(col: pd.Series) -> pd.Series:
+    return col.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip())
+
+
+def parse_dates(col: pd.Series, file: str, name: str, *, excel_serial: bool = False) -> pd.Series:
+    """A column of dates (or date-times) as typed timestamps, the layout detected from all of the
+    file's values (not its first row): ``2026/7/1`` and ``2026-07-01`` give the same date. Blank
+    cells stay missing. Errors name the file, column and lines: values that are not dates in the
+    detected layout (``2026-13-01``, ``next week``), bare numbers (unless ``excel_serial``: Excel's
+    serial day numbers), and times with a UTC offset (convert them to local time first)."""
+    if pd.api.types.is_datetime64_any_dtype(col):
+        if getattr(col.dt, "tz", None) is not None:
+            raise DataError(f"file {file!r} column {name}: date-times carry a time zone; expected local times")
+        return col
+    raw = col.map(lambda v: v.strftime("%Y-%m-%d %H:%M:%S") if isinstance(v, (_dt.datetime, _dt.date)) else v)
+    text = _text(raw)
+    filled = text != ""
+    numeric = filled & text.str.fullmatch(r"\d+(\.0+)?")
+    if numeric.any():
+        if not excel_serial:
+            raise DataError(f"file {file!r} column {name} has numbers where dates belong on "
+                            f"{format_rows(_lines(numeric), word='line')} (e.g. {text[numeric].iloc[0]!r}); expected "
+                            f"dates like 2026-07-01 — format the column as dates, or declare Excel serial days")
+    offset = filled & text.str.contains(_OFFSET)
+    if offset.any():
+        raise DataError(f"file {file!r} column {name} has times with a UTC offset on "
+                        f"{format_rows(_lines(offset), word='line')} (e.g. {text[offset].iloc[0]!r}); expected "
+                        f"local times without an offset: convert them to local time in the export")
+    out = pd.Series(pd.NaT, index=col.index, dtype="datetime64[ns]")
+    if excel_serial and numeric.any():
+        out[numeric] = pd.Timestamp("1899-12-30") + pd.to_timedelta(text[numeric].astype(float), unit="D")
+    todo = filled & ~numeric
+    if todo.any():
+        values = text[todo]
+        best, best_n = None, -1
+        for fmt in _DATE_FORMATS:
+            n = int(pd.to_datetime(values, format=fmt, errors="coerce").notna().sum())
+            if n > best_n:
+                best, best_n = fmt, n
+        parsed = pd.to_datetime(values, format=best, errors="coerce")
+        bad = parsed.isna()
+        if bad.any():
+            mask = pd.Series(False, index=col.index)
+            mask[bad[bad].index] = True
+            layout = best.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD").replace("%H", "hh") \
+                .replace("%M", "mm").replace("%S", "ss")
+            raise DataError(f"file {file!r} column {name}: {int(bad.sum())} value(s) not a date on "
+                            f"{format_rows(_lines(mask), word='line')} (e.g. {values[bad].iloc[0]!r}); expected "
+                            f"dates like the file's others ({layout})")
+        out[todo] = parsed
+    return out
+
+
+def parse_amounts(col: pd.Series, file: str, name: str) -> pd.Series:
+    """Amounts of money as finite numbers; '1,234.50' (thousands separators) is read as 1234.5.
+    Errors name the file, column and lines: text that is not a number, and 'inf'/'Infinity'/'NaN'."""
+    if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+        values = col.astype(float)
+    else:
+        text = _text(col)
+        text = text.where(~text.str.fullmatch(_THOUSANDS), text.str.replace(",", "", regex=False))
+        values = pd.to_numeric(text.replace("", np.nan), errors="coerce")
+        notnum = (text != "") & values.isna()
+        if notnum.any():
+            raise DataError(f"file {file!r} column {name} has values that are not amounts on "
+                            f"{format_rows(_lines(notnum), word='line')} (e.g. {text[notnum].iloc[0]!r}); expected "
+                            f"numbers like 1234.50 (thousands separators as in 1,234.50 are accepted)")
+    infinite = pd.Series(np.isinf(values.to_numpy(dtype=float)), index=col.index)
+    if infinite.any():
+        raise DataError(f"file {file!r} column {name} has an infinite amount on "
+                        f"{format_rows(_lines(infinite), word='line')}; expected finite numbers")
+    return values
+
+
+def normalise_ids(col: pd.Series, file: str, name: str) -> pd.Series:
+    """Ids as text, NFKC-normalised (full-width Ｃ００１ is C001) and trimmed; blank ids are an
+    error naming the lines."""
+    import unicodedata
+
+    ids = _text(col).map(lambda v: unicodedata.normalize("NFKC", v).strip())
+    ids = ids.where(~ids.str.fullmatch(r"-?\d+\.0"), ids.str[:-2]) if not pd.api.types.is_object_dtype(col) else ids
+    blank = ids == ""
+    if blank.any():
+        raise DataError(f"file {file!r} has a blank {name} on {format_rows(_lines(blank), word='line')}; "
+                        f"expected an id on every row")
+    return ids
+
+
+def _typed(frame: pd.DataFrame, file: str, table: str | None) -> pd.DataFrame:
+    out = frame.copy()
+    if table is not None:
+        for c in {TABLES[table][1], "customer_id"} & set(out.columns):
+            out[c] = normalise_ids(out[c], file, c)
+    dates = set(DATE_COLUMNS.get(table, ())) | {c for c in out.columns if c.endswith(("_date", "_at"))}
+    for c in [c for c in out.columns if c in dates]:
+        out[c] = parse_dates(out[c], file, c)
+    for c in [c for c in out.columns if c in AMOUNT_COLUMNS]:
+        out[c] = parse_amounts(out[c], file, c)
+    return out
+
+
+def read_table(path: Path | str, table: str | None = None) -> pd.DataFrame:
+    """Read a CSV (UTF-8, UTF-8 with BOM or GBK/GB18030; anything else is refused, never guessed),
+    .xlsx or .parquet export; the file is opened read-only. Rows with too few or too many fields,
+    repeated headers, formula cells without values and TRUE/FALSE cells are errors naming the file
+    and row. For a known ``table`` its ids are normalised (NFKC, trimmed; blank refused), its dates
+    parsed to typed timestamps (layout detected per file) and its amounts to finite numbers."""
+    import gzip
+
     path = Path(path)
+    file = str(path)
+    if path.is_dir():
+        raise open_error(file, IsADirectoryError())
     if not path.is_file():
-        raise DataError(f"file {str(path)!r} not found")
+        raise DataError(f"file {file!r} not found")
     suffix = "".join(path.suffixes[-2:]).lower() if path.suffix == ".gz" else path.suffix.lower()
-    try:
-        if suffix in (".csv", ".csv.gz"):
-            for enc in ("utf-8-sig", "gb18030"):
-                try:
-                    frame = pd.read_csv(path, encoding=enc, dtype={"customer_id": str})
-                    break
-                except UnicodeDecodeError:
-                    continue
-            else:  # pragma: no cover - gb18030 decodes any byte sequence
-                raise DataError(f"file {str(path)!r}: not UTF-8 or GB18030 text")
-        elif suffix == ".xlsx":
-            frame = pd.read_excel(path, dtype={"customer_id": str})
-        elif suffix == ".parquet":
+    keep_text = {"customer_id"}
+    if table is not None:
+        keep_text |= {TABLES[table][1]} | set(DATE_COLUMNS.get(table, ())) | set(AMOUNT_COLUMNS)
+    if suffix in (".csv", ".csv.gz"):
+        raw = read_bytes(path)
+        if suffix == ".csv.gz":
+            try:
+                raw = gzip.decompress(raw)
+            except (OSError, EOFError) as exc:
+                raise DataError(f"file {file!r} is not a readable gzip file ({exc}); expected a .csv compressed "
+                                f"with gzip") from None
+        if not raw.strip():
+            raise DataError(f"file {file!r} is empty")
+        text, _ = decode_text(raw, file)
+        names = check_csv_text(text, file)
+        keep_text |= {c for c in names if c.endswith(("_date", "_at"))}
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype={c: str for c in names if c in keep_text})
+        except pd.errors.EmptyDataError:
+            raise DataError(f"file {file!r} is empty") from None
+        except pd.errors.ParserError as exc:
+            raise DataError(f"file {file!r} is not a well-formed CSV: {exc}") from None
+        frame.columns = names
+    elif suffix == ".xlsx":
+        frame, _, _ = read_xlsx_checked(path)
+        frame = frame.infer_objects()
+    elif suffix == ".parquet":
+        try:
             frame = pd.read_parquet(path)
-        else:
-            raise DataError(f"file {str(path)!r}: expected .csv, .csv.gz, .xlsx or .parquet")
-    except pd.errors.EmptyDataError:
-        raise DataError(f"file {str(path)!r} is empty") from None
+        except OSError as exc:
+            raise open_error(file, exc) from None
+        except Exception as exc:  # pyarrow raises its own ArrowInvalid for damaged files
+            raise DataError(f"file {file!r} is not a readable Parquet file: {exc}") from None
+    else:
+        raise DataError(f"file {file!r}: expected .csv, .csv.gz, .xlsx or .parquet")
     if frame.empty:
-        raise DataError(f"file {str(path)!r} has a header but no rows")
-    return frame
+        raise DataError(f"file {file!r} has a header but no rows")
+    return _typed(frame, file, table)
 
 
 def _existing_columns(con, table: str) -> list[str] | None:
@@ -136,6 +343,7 @@ def _check_version_read_only(path: Path) -> None:
         con.close()
 
 
+@_guarded
 def ingest(files, period: str, *, path: Path | str = DEFAULT_PATH, replace: bool = False) -> pd.DataFrame:
     """Validate ``files`` as ``period``'s exports and append them to the warehouse in one transaction.
 
@@ -154,12 +362,15 @@ def ingest(files, period: str, *, path: Path | str = DEFAULT_PATH, replace: bool
     batch: dict[str, list[tuple[Path, str, pd.DataFrame]]] = {}
     for f in files:
         table = _table_for(f)
-        frame = read_table(f)
+        frame = read_table(f, table)
         date_col, id_col, required = TABLES[table]
         missing = [c for c in required if c not in frame.columns]
         if missing:
             raise DataError(f"ingest: file {str(f)!r} lacks columns {missing} needed for table {table}")
-        if date_col and date_col in frame.columns:
+        if date_col and date_col not in frame.columns:
+            raise DataError(f"ingest: file {str(f)!r} has no {date_col} column, so its rows cannot be placed in a "
+                            f"period; only dimension tables (customers) load without dates — add {date_col}")
+        if date_col:
             inside = per.contains(frame[date_col])
             if not inside.all():
                 bad = frame.index[~inside] + 2  # 1-based file line numbers (header is line 1)
@@ -180,7 +391,7 @@ def ingest(files, period: str, *, path: Path | str = DEFAULT_PATH, replace: bool
                 seen[v] = f
         cols = [list(e[2].columns) for e in entries]
         for (f, _, frame), c in zip(entries[1:], cols[1:]):
-            if c != cols[0]:
+            if sorted(c) != sorted(cols[0]):          # the same columns in another order load by name
                 raise DataError(f"ingest: file {str(f)!r} has columns {c}, but {str(entries[0][0])!r} has {cols[0]}")
     con = connect(path)
     log = []
@@ -199,7 +410,7 @@ def ingest(files, period: str, *, path: Path | str = DEFAULT_PATH, replace: bool
                         continue        # the same bytes for the same period: a retry, nothing to do
                     raise DataError(f"ingest: file {str(f)!r} was already loaded for period {prior[0][1]} (same "
                                     f"SHA-256 as {prior[0][0]!r}), not {per.label}; check the period")
-                if existing is not None and list(frame.columns) != existing:
+                if existing is not None and sorted(frame.columns) != sorted(existing):
                     added = [c for c in frame.columns if c not in existing]
                     dropped = [c for c in existing if c not in frame.columns]
                     raise DataError(f"ingest: file {str(f)!r} columns differ from earlier periods of table "
@@ -233,13 +444,17 @@ def ingest(files, period: str, *, path: Path | str = DEFAULT_PATH, replace: bool
                 next_id += 1
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        try:
+            con.execute("ROLLBACK")
+        except Exception:  # noqa: BLE001 - the error that made us roll back is the one to report
+            pass
         raise
     finally:
         con.close()
     return pd.DataFrame(log)
 
 
+@_guarded
 def status(path: Path | str = DEFAULT_PATH) -> pd.DataFrame:
     """Periods, tables, row counts and source files of the warehouse."""
     path = Path(path)
@@ -253,6 +468,7 @@ def status(path: Path | str = DEFAULT_PATH) -> pd.DataFrame:
         con.close()
 
 
+@_guarded
 def loaded_periods(path: Path | str = DEFAULT_PATH) -> list[str]:
     """The periods loaded into the warehouse so far (as ingested: quarters or months), oldest first."""
     path = Path(path)
@@ -265,6 +481,7 @@ def loaded_periods(path: Path | str = DEFAULT_PATH) -> list[str]:
         con.close()
 
 
+@_guarded
 def load_table(data_dir, name: str, *, warehouse=None) -> pd.DataFrame:
     """Table ``name`` (shipments, invoices, payments, complaints, customers) for the analyses: from
     the warehouse when it exists (``warehouse`` or ``<data_dir>/warehouse.duckdb``; every period
@@ -287,9 +504,10 @@ def load_table(data_dir, name: str, *, warehouse=None) -> pd.DataFrame:
     path = data_dir / f"{name}.csv"
     if not path.exists():
         raise DataError(f"load_table: no warehouse table {name!r} and no file {str(path)!r}")
-    return read_table(path)
+    return read_table(path, name)
 
 
+@_guarded
 def load_survey_frame(path, period) -> pd.DataFrame | None:
     """Survey answers loaded into the warehouse whose ``submitted_at`` falls in the quarter
     containing ``period``, or None when there are none."""

@@ -72,7 +72,10 @@ def _tables(tables) -> list[Table]:
 
 # -- CSV ------------------------------------------------------------------------------------------
 def to_csv(frame: pd.DataFrame, path, *, index: bool = True) -> Path:
-    """CSV in UTF-8 with a byte-order mark (so Excel on Chinese Windows reads it), formula-safe."""
+    """CSV in UTF-8 with a byte-order mark (so Excel on Chinese Windows reads it), formula-safe.
+
+    Lines end in CRLF as RFC 4180 says, so that a field holding a carriage return or a newline is
+    quoted (with bare ``\n`` endings a lone CR in a cell went out unquoted and split the row)."""
     safe = frame.copy()
     for c in safe.columns:
         if safe[c].dtype == object:
@@ -81,7 +84,7 @@ def to_csv(frame: pd.DataFrame, path, *, index: bool = True) -> Path:
         safe.index = safe.index.map(neutralise)
     safe.columns = [neutralise(str(c)) for c in safe.columns]
     with atomic_write(path) as tmp:
-        safe.to_csv(tmp, index=index, encoding="utf-8-sig", lineterminator="\n")
+        safe.to_csv(tmp, index=index, encoding="utf-8-sig", lineterminator="\r\n")
     return Path(path)
 
 

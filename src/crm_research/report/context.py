@@ -46,6 +46,7 @@ class ReportContext:
         self.period = period
         self.firm = firm
         self.page = page
+        self.audience = "internal"   # "external": counts of fewer than 5 people suppressed (set by open_page)
         self.data = None      # the period's PeriodData (set by open_page)
         self.engine = None    # the SQL engine for the value functions (set by open_page)
         if self.out:
@@ -69,6 +70,10 @@ class ReportContext:
             table = obj.table(self.lang)
         if title:
             table = dataclasses.replace(table, title=title)
+        if self.audience == "external":
+            from .privacy import suppress_counts
+
+            table = suppress_counts(table)
         if self.out:
             to_csv(_rounded(table.frame), self.out / "tables" / f"{name}.csv", index=table.index)
             to_xlsx([table], self.out / "tables" / f"{name}.xlsx")
@@ -183,6 +188,7 @@ def open_page(page: str, *, data_dir: str, period: str, lang: str, out_dir: str 
     check_parameters(data_dir=data_dir, period=period, lang=lang, audience=audience)
     ctx = ReportContext(out_dir, lang, period=parse_period(period).label, page=page,
                         firm=firm or Path(data_dir).resolve().name)
+    ctx.audience = audience
     ctx.data = PeriodData(data_dir, period)
     ctx.engine = sql_engine(engine, spark_master)
     return ctx

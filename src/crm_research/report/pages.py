@@ -111,6 +111,23 @@ def _read_json(path: Path) -> dict:
         return {}
 
 
+_HEAD_KINDS = ("int", "coef", "stat", "p", "pct", "index", "money", "hours")
+
+
+def _figures(raw) -> dict:
+    """The headline figures of a headline.json as the dashboard may show them: entries whose kind is
+    known, numbers as numbers (anything else shown as missing), a good direction of up/down/none.
+    The file is ours, but a hand-edited one must not break the page or put markup on it."""
+    out = {}
+    for key, h in (raw.items() if isinstance(raw, dict) else ()):
+        if not isinstance(h, dict) or h.get("kind", "index") not in _HEAD_KINDS:
+            continue
+        num = lambda v: v if isinstance(v, (int, float)) and not isinstance(v, bool) else None  # noqa: E731
+        out[str(key)] = {**{k: num(v) for k, v in h.items() if k not in ("kind", "good")},
+                         "kind": h.get("kind", "index"), "good": h.get("good") if h.get("good") in ("up", "down") else ""}
+    return out
+
+
 def record_runs(out: Path, rows: list[dict]) -> None:
     """Remember each period's latest run (status, time, error) for the dashboard's notices."""
     import datetime as _dt
@@ -165,6 +182,13 @@ def _card(key: str, head: dict, series: list, lang: str) -> str:
             f"{_sparkline(series)}</div>")
 
 
+def _href(*parts: str) -> str:
+    """A relative link to a file, each part percent-encoded, safe inside a quoted attribute."""
+    from urllib.parse import quote
+
+    return html.escape("/".join(quote(str(p), safe="") for p in parts), quote=True)
+
+
 def write_index(out: Path, *, lang: str = "zh", firm: str = "") -> Path:
     """reports/index.html, the dashboard: firm, latest period and time generated; the headline
     figures of the latest period with their changes against the previous period and a year before
@@ -179,7 +203,7 @@ def write_index(out: Path, *, lang: str = "zh", firm: str = "") -> Path:
     out = Path(out)
     periods = sorted((p for p in out.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))),
                      key=lambda p: p.name, reverse=True)
-    heads = {p.name: _read_json(p / "headline.json") for p in periods}
+    heads = {p.name: _figures(_read_json(p / "headline.json")) for p in periods}
     runs = _read_json(out / RUNS)
     t = lambda key: html.escape(label(key, lang, ns="page"))  # noqa: E731
     latest = next((p.name for p in periods if heads[p.name]), None)
@@ -208,13 +232,13 @@ def write_index(out: Path, *, lang: str = "zh", firm: str = "") -> Path:
         h = heads[p.name]
         figs = " · ".join(f"{html.escape(label(k, lang, ns='headline'))} {html.escape(headline_value(v.get('value'), v.get('kind', 'index'), lang))}"
                           for k, v in h.items() if k in ("csi", "on_time_rate", "revenue"))
-        pages = " · ".join(f"<a href='{html.escape(p.name)}/{html.escape(f.name)}'>"
+        pages = " · ".join(f"<a href='{_href(p.name, f.name)}'>"
                            f"{html.escape(label(PAGES.get(f.stem, f.stem), lang, ns='page'))}</a>"
                            for f in sorted(p.glob("*.html")))
         contents = _read_json(p / "contents.json")
-        tables = " · ".join(f"<a href='{html.escape(p.name)}/tables/{html.escape(n)}.xlsx'>{html.escape(title)}</a>"
+        tables = " · ".join(f"<a href='{_href(p.name, 'tables', f'{n}.xlsx')}'>{html.escape(title)}</a>"
                             for n, title in sorted(contents.get("tables", {}).items(), key=lambda kv: kv[1]))
-        figures = " · ".join(f"<a href='{html.escape(p.name)}/figures/{html.escape(n)}.png'>{html.escape(title)}</a>"
+        figures = " · ".join(f"<a href='{_href(p.name, 'figures', f'{n}.png')}'>{html.escape(title)}</a>"
                              for n, title in sorted(contents.get("figures", {}).items(), key=lambda kv: kv[1]))
         status = runs.get(p.name, {}).get("status", "ok")
         flag = f" <span class='failed'>{t('run_failed')}</span>" if status != "ok" else ""
