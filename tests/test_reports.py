@@ -126,7 +126,7 @@ def test_discover_periods_and_kpis():
     q2 = ship[(ship["ship_date"] >= "2026-04-01") & (ship["ship_date"] < "2026-07-01")]
     assert abs(k.loc["on_time_rate", "current"] - q2["on_time"].mean()) < 1e-12
     assert k.loc["on_time_rate", "n_year_before"] == ((ship["ship_date"] >= "2025-04-01") & (ship["ship_date"] < "2025-07-01")).sum()
-    with pytest.raises(DataError, match="no shipments.csv or survey"):
+    with pytest.raises(DataError, match=r"no shipments.csv, survey_<wave>.csv or warehouse.duckdb with loaded periods in data folder .*; nothing to report"):
         discover_periods(Path(__file__).parent)
 
 
