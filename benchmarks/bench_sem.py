@@ -91,12 +91,13 @@ def semopy_times(model: str, repeat: int = 5) -> dict | None:
 
     python = os.environ.get("SEMOPY_PYTHON", sys.executable)
     desc = "\n".join(line for line in model.splitlines() if ":=" not in line and not line.startswith("#"))
-    desc = "\n".join(part.split("*")[-1] if "*" in part else part for part in desc.split(" "))
+    desc = " ".join(part.split("*")[-1] if "*" in part else part for part in desc.split(" "))
     try:
         return _child(python, _TIMING.format(
             imports="import pandas as pd\nimport semopy", setup=f"d = pd.read_csv({str(DATA)!r}).dropna()",
             call=f"semopy.Model({desc!r}).fit(d)", repeat=repeat, value="None"))
-    except (RuntimeError, FileNotFoundError):
+    except (RuntimeError, FileNotFoundError) as exc:
+        print(f"semopy not timed: {exc}", file=sys.stderr)
         return None
 
 
@@ -104,6 +105,7 @@ def lavaan_times(model: str, extra: str = "", repeat: int = 5) -> dict | None:
     """lavaan in a fresh R process: library load, the first call and the best warm call."""
     if shutil.which("Rscript") is None:
         return None
+    model = "\n".join(line.split("#")[0] for line in model.splitlines()).replace("'", "\\'")
     script = f"""
 t0 <- proc.time()[["elapsed"]]
 suppressPackageStartupMessages(library(lavaan))
