@@ -312,3 +312,33 @@ def test_external_report_has_no_count_of_fewer_than_five_people_in_any_table(en_
                 v = pd.to_numeric(t[c].str.replace(",", ""), errors="coerce")
                 assert not ((v > 0) & (v < 5)).any(), (f.name, c, t[c].tolist())
     assert seen >= 3
+
+
+def test_external_headline_counts_below_five_are_suppressed(tmp_path):
+    """A count of people under 5 among the headline figures (e.g. customers lost) reaches neither
+    the dashboard card, its changes nor the summary for outside readers; staff see the number."""
+    from crm_research.present.text import period_summary_items
+
+    frame = pd.DataFrame({"kind": ["int", "int", "index"], "current": [3.0, 12.0, 3.5], "previous": [7.0, 2.0, 3.0],
+                          "year_before": [np.nan, 4.0, 3.1], "p_previous": [np.nan, np.nan, 0.2],
+                          "p_year_before": [np.nan] * 3, "good": ["down", "down", "up"]},
+                         index=["churn_lost", "churn_at_risk", "csi"])
+    shown = {}
+    for audience in ("external", "internal"):
+        out = tmp_path / audience / PERIOD
+        out.mkdir(parents=True)
+        ctx = report.open_page("management", data_dir=str(SAMPLE), period=PERIOD, lang="en", out_dir=str(out),
+                               audience=audience)
+        shown[audience] = ctx.headlines(frame.copy())
+        saved = json.loads((out / "headline.json").read_text(encoding="utf-8"))
+        if audience == "external":
+            assert saved["churn_lost"]["value"] == "< 5" and saved["churn_lost"]["previous"] == 7
+            assert saved["churn_at_risk"]["previous"] == "< 5" and saved["churn_at_risk"]["year_before"] == "< 5"
+            assert saved["csi"]["value"] == 3.5                 # not a count of people: left alone
+        else:
+            assert saved["churn_lost"]["value"] == 3
+    text = " ".join(period_summary_items(shown["external"], "en"))
+    assert "< 5 already lost" in text and " 3 " not in text
+    assert "3 already lost" in " ".join(period_summary_items(shown["internal"], "en"))
+    page = report.write_index(tmp_path / "external", lang="en")
+    assert "< 5" in page.read_text(encoding="utf-8") or "&lt; 5" in page.read_text(encoding="utf-8")

@@ -40,6 +40,8 @@ def headline_value(v, kind: str, lang: str = "zh") -> str:
     """A headline figure as a reader sees it: pct '90.3%', index '69.6', hours '27.3 小时',
     money '1,401,177 元' / 'CNY 1,401,177', int '12'."""
     check_lang(lang)
+    if isinstance(v, str):
+        return v                 # already shown as text (a suppressed count: "< 5")
     if not _finite(v):
         return "—"
     from .table import format_value
@@ -113,8 +115,11 @@ def period_summary_items(h, lang: str = "zh") -> list[str]:
         ch = [f"{w} {t}" if lang == "zh" else f"{t} {w}" for w, t in ch if t != "—"]
         sep = "，" if lang == "zh" else ", "
         parts.append(f"{name} {val}" + (sep + sep.join(ch) if ch else ""))
-    risk = int(h.loc["churn_at_risk", "current"]) if "churn_at_risk" in h.index else 0
-    lost = int(h.loc["churn_lost", "current"]) if "churn_lost" in h.index else 0
+    def count(key):
+        v = h.loc[key, "current"] if key in h.index else 0
+        return v if isinstance(v, str) else int(v)      # "< 5" when suppressed for outside readers
+
+    risk, lost = count("churn_at_risk"), count("churn_lost")
     if lang == "zh":
         parts.append(f"{risk} 位客户有流失风险，另有 {lost} 位已流失（见流失预警）")
     else:

@@ -125,11 +125,23 @@ class ReportContext:
         display(HTML(block))
 
     def headlines(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Record every row of :func:`crm_research.periodic.headlines` for the dashboard."""
+        """Record every row of :func:`crm_research.periodic.headlines` for the dashboard and return
+        them as the page shows them: for ``audience="external"`` a count of people (kind ``int``)
+        from 1 to 4 becomes the text "< 5" in every period, so that neither the card, its changes
+        nor the summary single anyone out."""
         from ..present.labels import label
+        from ..present.text import _finite
+        from .privacy import SMALL_COUNT as SMALL
 
+        if self.audience == "external":
+            frame = frame.astype({c: object for c in ("current", "previous", "year_before")})
+            for key in frame.index[frame["kind"] == "int"]:
+                for c in ("current", "previous", "year_before"):
+                    v = frame.at[key, c]
+                    if _finite(v) and 0 < v < SMALL:
+                        frame.at[key, c] = f"< {SMALL}"
         for key, r in frame.iterrows():
-            cur = int(r["current"]) if r["kind"] == "int" and np.isfinite(r["current"]) else r["current"]
+            cur = int(r["current"]) if r["kind"] == "int" and _finite(r["current"]) else r["current"]
             self.headline(key, cur, label(key, self.lang, ns="headline"), kind=r["kind"],
                           previous=r["previous"], year_before=r["year_before"], p_previous=r["p_previous"],
                           p_year_before=r["p_year_before"], good=r["good"])

@@ -122,7 +122,12 @@ def _figures(raw) -> dict:
     for key, h in (raw.items() if isinstance(raw, dict) else ()):
         if not isinstance(h, dict) or h.get("kind", "index") not in _HEAD_KINDS:
             continue
-        num = lambda v: v if isinstance(v, (int, float)) and not isinstance(v, bool) else None  # noqa: E731
+        from .privacy import SMALL_COUNT
+
+        def num(v):     # a number, or the one text a figure may hold: a count suppressed for outside readers
+            ok = (isinstance(v, (int, float)) and not isinstance(v, bool)) or v == f"< {SMALL_COUNT}"
+            return v if ok else None
+
         out[str(key)] = {**{k: num(v) for k, v in h.items() if k not in ("kind", "good")},
                          "kind": h.get("kind", "index"), "good": h.get("good") if h.get("good") in ("up", "down") else ""}
     return out
@@ -143,7 +148,7 @@ def record_runs(out: Path, rows: list[dict]) -> None:
 
 def _sparkline(values: list, *, width: int = 150, height: int = 36) -> str:
     """An inline SVG line of ``values`` (oldest first; None for a gap), the last point marked."""
-    pts = [(i, v) for i, v in enumerate(values) if v is not None]
+    pts = [(i, v) for i, v in enumerate(values) if isinstance(v, (int, float))]
     if len(pts) < 2:
         return ""
     lo, hi = min(v for _, v in pts), max(v for _, v in pts)

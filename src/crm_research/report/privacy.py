@@ -21,6 +21,8 @@ PEOPLE_COUNTS = ("customers", "respondents", "n", "n_current", "n_previous", "n_
 
 #: the file holding a project's random pseudonym key when CRM_RESEARCH_SALT is not set
 KEY_FILE = ".crm_research_key"
+#: counts of people below this are shown as "< 5" to outside readers (tables and headline figures)
+SMALL_COUNT = 5
 
 
 def _default_key_dir() -> Path:
@@ -110,7 +112,7 @@ def suppress_small(frame: pd.DataFrame, count_column: str, *, k: int = 5, column
     return out
 
 
-def suppress_counts(table, *, k: int = 5):
+def suppress_counts(table, *, k: int = SMALL_COUNT):
     """A copy of a report :class:`~crm_research.present.table.Table` for an external audience: every
     count of people (the columns of :data:`PEOPLE_COUNTS`, in the table's language) from 1 to
     ``k`` − 1 shown as "< k", the other figures of that row blanked, and a note saying so."""
