@@ -450,3 +450,58 @@ def test_every_thesis_table_writes_to_excel(tmp_path, mobi, scores, cfa, hier, m
         assert ws.cell(1, 1).value == t.title
         assert [ws.cell(2, j + 1).value or "" for j in range(len(head))] == head
         assert ws.cell(3, 1).value == body[0][0]
+
+
+# ---- PLS-SEM tables and interpretation ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pls_boot(mobi):
+    from crm_research.models import ecsi_model, pls_path
+
+    return pls_path(mobi, *ecsi_model(), n_boot=500, seed=3)
+
+
+def test_pls_tables_show_the_results_numbers(pls_boot, tmp_path):
+    import docx
+
+    res = pls_boot
+    rel_t = res.table("zh", kind="reliability")
+    assert list(rel_t.frame.columns) == ["Cronbach's α", "ρA", "组合信度 ρC", "AVE"]
+    assert_allclose(rel_t.frame.to_numpy(), res.reliability[["alpha", "rho_a", "rho_c", "ave"]].to_numpy())
+    paths = res.table("en", kind="paths")
+    assert_allclose(paths.frame["β"].to_numpy(), res.paths["estimate"].to_numpy())
+    f2 = res.f2.set_index(["from", "to"])["f2"]
+    assert_allclose(paths.frame["f²"].to_numpy(), [f2[(a, b)] for a, b in zip(res.paths["from"], res.paths["to"])])
+    assert "500 bootstrap resamples" in paths.note and "Satisfaction 0.681" in paths.note
+    h = res.table("en", kind="htmt").frame
+    assert h.iloc[1, 0] == format_value(res.htmt.iloc[1, 0], "coef") and h.iloc[0, 0] == ""
+    ind = res.table("zh", kind="indirect")
+    boot = res.bootstrap[res.bootstrap["kind"] == "specific_indirect"]
+    assert len(ind.frame) == len(boot) and ind.frame.index[0].count("→") == boot["via"].iloc[0].count("→")
+    with pytest.raises(ValueError, match="kind='cross' is not one of"):
+        res.table("zh", kind="cross")
+    path = tables.to_docx([rel_t, paths, ind], tmp_path / "pls.docx")
+    doc = docx.Document(str(path))
+    assert len(doc.tables) == 3 and doc.tables[1].rows[0].cells[1].text == "β"
+    names = {c: INST.construct_label(c, "zh") for c in INST.constructs}
+    shown = res.table("zh", kind="paths", names={"Image": names.get("image", "企业形象")}).frame.index[0]
+    assert shown.startswith("企业形象 → ")
+
+
+def test_pls_interpretation_numbers_and_criteria(pls_boot):
+    res = pls_boot
+    for lang in ("zh", "en"):
+        text = res.interpret(lang)
+        nums = set(_numbers(text))
+        for c, v in res.r2.items():
+            assert _f(v) in nums, (c, text)
+        top = res.htmt.where(np.tril(np.ones(res.htmt.shape, bool), -1)).stack().max()
+        assert _f(top) in nums
+        sig = res.paths[res.paths["p"] < 0.05]
+        for e in sig["estimate"]:
+            assert _f(e) in nums
+        for src in ("Hair et al., 2019", "Henseler, Ringle & Sarstedt, 2015", "500"):
+            assert src in text
+    weak = res.reliability.index[(res.reliability[["alpha", "rho_c"]].min(axis=1) < 0.7)]
+    assert list(weak) == ["Expectation", "Loyalty"]
+    assert "Expectation、Loyalty 的 Cronbach's α 或组合信度 ρC 低于 0.70" in res.interpret("zh")

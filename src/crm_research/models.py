@@ -433,11 +433,27 @@ class PLSResult(Result):
     n_replaced: int
     modes: dict
     bootstrap: pd.DataFrame | None = None
+    n_boot: int = 0
 
     title = "PLS path model"
 
     def to_frame(self) -> pd.DataFrame:
         return self.paths
+
+    def table(self, lang: str = "zh", *, kind: str = "paths", names=None):
+        """The table a PLS-SEM thesis prints: ``kind`` "reliability" (α, ρA, ρC, AVE), "htmt",
+        "paths" (β with bootstrap SE, t, p and interval, f², VIF; R² in the note) or "indirect"
+        (specific indirect effects); ``names`` maps constructs to display names (or an Instrument)."""
+        from .present.pls import pls_table
+
+        return pls_table(self, lang, kind=kind, names=names)
+
+    def interpret(self, lang: str = "zh", *, names=None) -> str:
+        """Reliability, convergent and discriminant validity, R² and the paths judged against
+        Hair et al. (2019), Henseler et al. (2015) and Cohen (1988)."""
+        from .present.pls import pls_verdict
+
+        return pls_verdict(self, lang, names=names)
 
 
 def _bootstrap(a, block, adj, scheme, mode_b, n_boot, seed, ci, names, items, w, load, paths):
@@ -502,7 +518,7 @@ def _bootstrap(a, block, adj, scheme, mode_b, n_boot, seed, ci, names, items, w,
     # HTMT is judged by its interval against 0.85/0.90/1 (Henseler et al., 2015), not tested against 0
     frame.loc[frame["kind"] == "htmt", ["t", "p"]] = np.nan
     frame["ci_low"], frame["ci_high"] = np.quantile(draws, [g / 2, 1 - g / 2], axis=0)
-    return frame
+    return frame, int(len(draws))
 
 
 @validate_params(scheme=OneOf("path", "factorial", "centroid"), n_boot=Integer(min=0), ci=Probability(),
@@ -559,9 +575,9 @@ def pls_path(data, measurement, structural=None, *, scheme="path", n_boot=0, see
     out = pd.DataFrame({"from": [names[i] for i, _ in edges], "to": [names[j] for _, j in edges],
                         "estimate": [paths[0, i, j] for i, j in edges]})
     total = _total(paths[0])
-    boot_table = None
+    boot_table, n_ok = None, 0
     if n_boot:
-        boot_table = _bootstrap(a[0], block, adj, scheme, mode_b, n_boot, seed, ci, names, items,
+        boot_table, n_ok = _bootstrap(a[0], block, adj, scheme, mode_b, n_boot, seed, ci, names, items,
                                 w[0], load[0], paths[0])
         path_rows = boot_table[boot_table["kind"] == "path"].set_index(["from", "to"])
         keys = list(zip(out["from"], out["to"]))
@@ -583,7 +599,7 @@ def pls_path(data, measurement, structural=None, *, scheme="path", n_boot=0, see
     return PLSResult(out, r2s, loadings, weights, scores, pd.Series(index, name="index"),
                      pd.DataFrame(total, index=names, columns=names), len(x), it, conv, scheme,
                      reliability, htmt, _f2(xs, block, adj, scheme, mode_b, r2, names), vif, outer_vif, cross,
-                     len(x), replaced, modes, boot_table)
+                     len(x), replaced, modes, boot_table, n_ok)
 
 
 def importance_performance(result_: PLSResult, target: str) -> pd.DataFrame:
