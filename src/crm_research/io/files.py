@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .._core.errors import DataError
@@ -52,11 +51,12 @@ def read_any(path, *, sheet=None, encoding: str | None = None) -> tuple[pd.DataF
         text, enc = _decode(raw, file, encoding)
         meta["encoding"] = enc
         sep = "\t" if suffix == ".tsv" else ","
+        del text   # decoded only to detect the encoding: pandas reads the bytes (a StringIO is 4 bytes a character)
         try:
-            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True)
+            frame = pd.read_csv(io.BytesIO(raw), sep=sep, dtype=str, keep_default_na=False, na_values=[""],
+                                skipinitialspace=True, encoding="utf-8-sig" if enc == "utf-8" else enc)
         except pd.errors.ParserError as exc:
             raise DataError(f"file {file!r} is not a well-formed CSV: {exc}") from None
-        frame = frame.replace({"": np.nan})
     elif suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
