@@ -19,11 +19,12 @@ def resample_counts(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray
     return np.bincount(flat, minlength=n_boot * n).reshape(n_boot, n).astype(float)
 
 
-def resample_sums(table: np.ndarray, n_boot: int, rng: np.random.Generator, *, cells: int = 1 << 16) -> np.ndarray:
+def resample_sums(table: np.ndarray, n_boot: int, rng: np.random.Generator, *, cells: int = 1 << 20) -> np.ndarray:
     """(n_boot, p) array: ``resample_counts(n, n_boot, rng) @ table`` for an (n, p) ``table`` of
     per-case terms — the same resamples, drawn from ``rng`` in the same order — without ever
     holding the (n_boot, n) counts: blocks of about ``cells`` counts are drawn, tallied and
-    multiplied while they are in cache (5,000 resamples of 1,000 cases: 40 MB never allocated).
+    multiplied (5,000 resamples of 1,000 cases: five 8 MB blocks instead of one 40 MB matrix and
+    its copies; few enough BLAS calls that thread start-up does not dominate on a busy machine).
     """
     table = np.asarray(table, dtype=float)
     n = table.shape[0]
