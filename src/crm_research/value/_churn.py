@@ -83,7 +83,6 @@ def churn_warning(transactions_, *, customer, date, amount, as_of, recent_days: 
     lost = f["flag"] & (f["gap_ratio"] >= lost_factor)
     f["state"] = np.where(lost, "lost", np.where(f["flag"], "at_risk", "ok"))
     f = f.sort_values(["flag", "value_at_risk"], ascending=[False, False], kind="mergesort").reset_index(drop=True)
-    f.attrs["customer"] = customer
     return ChurnWarningResult(f, excluded)
 
 

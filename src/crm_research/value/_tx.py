@@ -316,19 +316,13 @@ class Session:
 
 
 def by_customer(frame: pd.DataFrame) -> pd.DataFrame:
-    """A table returned by a value function indexed by its customer column (named in ``attrs``);
-    a hand-made table is taken as indexed by customer already unless it has a plain RangeIndex,
-    when its first column is the customer."""
-    c = frame.attrs.get("customer")
-    if c in frame.columns:
-        return frame.set_index(c)
+    """A table returned by a value function (customer in its first column, a RangeIndex) indexed by
+    customer; a table already indexed by customer (any other index) as it is."""
     if isinstance(frame.index, pd.RangeIndex) and len(frame.columns):
         return frame.set_index(frame.columns[0])
     return frame
 
 
 def with_customer(out: pd.DataFrame, customer: str) -> pd.DataFrame:
-    """The engine's ``customer`` column renamed to the user's name, kept as a column; a RangeIndex."""
-    out = out.rename(columns={"customer": customer}).reset_index(drop=True)
-    out.attrs["customer"] = customer
-    return out
+    """The engine's ``customer`` column renamed to the user's name, kept as the first column; a RangeIndex."""
+    return out.rename(columns={"customer": customer}).reset_index(drop=True)
