@@ -1,7 +1,7 @@
 """Speed of crm_research next to the tools users would otherwise pick, measured side by side in one
 run and reported as ratios (benchmarks/results/*.json). Not part of the test suite.
 
-    .venv/bin/python -m benchmarks.run [--quick] [--only reliability,mediation,pls,value,reports]
+    .venv/bin/python -m benchmarks.run [--quick] [--only reliability,mediation,pls,value,reports,scale]
 
 Needs the packages in benchmarks/requirements.txt (pingouin) and, for the R columns, Rscript with
 psych; missing competitors are reported as null, not skipped silently.
@@ -255,7 +255,14 @@ def bench_warehouse(quick):
                           "note": "Spark's peak_mb is the Python driver only; the JVM runs in its own process"}}
 
 
-BENCHES = {"warehouse": bench_warehouse, "reliability": bench_reliability, "mediation": bench_mediation, "pls": bench_pls, "value": bench_value,
+def bench_scale(quick):
+    """Issue #19 at an express firm's scale: see benchmarks/bench_scale.py."""
+    from benchmarks.bench_scale import bench_scale as run
+
+    return {"scale": run(quick)}
+
+
+BENCHES = {"scale": bench_scale, "warehouse": bench_warehouse, "reliability": bench_reliability, "mediation": bench_mediation, "pls": bench_pls, "value": bench_value,
            "reports": bench_reports}
 
 

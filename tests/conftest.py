@@ -32,3 +32,18 @@ def spark_engine():
     engine = SparkEngine("local[1]")
     yield engine
     engine.close()
+
+
+@pytest.fixture(scope="session")
+def random_tx():
+    """Random transactions (cust, amt, cost, day): ``random_tx(seed, n, customers)``."""
+    import numpy as np
+    import pandas as pd
+
+    def make(seed=0, n=3000, customers=200):
+        rng = np.random.default_rng(seed)
+        return pd.DataFrame({"cust": rng.choice([f"K{i:03d}" for i in range(customers)], n),
+                             "amt": np.round(rng.lognormal(3, 1, n), 2),
+                             "cost": np.round(rng.lognormal(2.9, 1, n), 2),
+                             "day": pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 400, n), unit="D")})
+    return make

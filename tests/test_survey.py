@@ -265,3 +265,33 @@ def test_bytes_neither_utf8_nor_gb18030_are_refused(tmp_path, inst):
     p.write_bytes("respondent_id,S1,S2,S3,L1,L2\nr1,1,2,3,4,5\n".encode() + b"\x80\xff\x30,1,2,3,4,5\n")
     with pytest.raises(DataError, match=r"file '.*latin\.csv' is neither UTF-8 nor GBK/GB18030 text; pass encoding=..."):
         load_survey(p, inst)
+
+
+def test_vectorised_screening_and_scores_equal_pandas_by_hand(tmp_path, inst):
+    """On random answers with gaps, text answers and skips: item columns come back float64, and
+    the flags and scores equal the plain row-wise pandas computation of the same rules."""
+    rng = np.random.default_rng(3)
+    n = 400
+    f = pd.DataFrame({"respondent_id": [f"r{i}" for i in range(n)]})
+    for c in ("S1", "S2", "S3", "L1", "L2"):
+        f[c] = rng.integers(1, 6, n).astype(object)
+        f.loc[rng.random(n) < 0.1, c] = np.nan
+    f.loc[:20, ["S1", "S2", "S3", "L1", "L2"]] = 3                     # straight-liners
+    f.loc[30:40, "S2"] = "４"                                          # full-width text answers
+    s = load_survey(_csv(tmp_path, f), inst)
+    r = s.responses
+    assert all(r[c].dtype == np.float64 for c in ("S1", "S2", "S3", "L1", "L2"))
+    items = r[["S1", "S2", "S3", "L1", "L2"]]
+    assert (items.loc["r30":"r40", "S2"] == 4).all()
+    res = s.screen(contradiction=False)
+    flags = pd.concat([res.dropped, res.kept], sort=False)
+    answered = items.notna().sum(axis=1)
+    want_straight = items.apply(lambda row: row.dropna().nunique() == 1, axis=1) & (answered >= 4)
+    want_missing = items.isna().sum(axis=1) > 0.2 * 5
+    assert set(res.dropped.index) == set(items.index[want_straight | want_missing])
+    assert (res.dropped["straight_lining"] == want_straight[res.dropped.index]).all()
+    assert len(flags) == n
+    keyed = items.copy()
+    keyed["S3"] = 6 - keyed["S3"]
+    want = keyed[["S1", "S2", "S3"]].mean(axis=1).where(keyed[["S1", "S2", "S3"]].notna().sum(axis=1) >= 2)
+    assert_allclose(s.scores()["满意"].to_numpy(), want.to_numpy(), rtol=1e-12)

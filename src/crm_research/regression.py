@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import stats
 
 from ._core import lstsq
-from ._core.bootstrap import resample_counts
+from ._core.bootstrap import resample_sums
 from ._core.errors import DataError, StatWarning
 from ._core.results import Result, result
 from ._core.params import Integer, Probability, validate_params
@@ -404,14 +404,16 @@ def ordinal_logit(data, y: str, x) -> OrdinalResult:
 # bootstrap machinery (vectorised)
 
 
-def _boot_weights(n: int, n_boot: int, rng) -> np.ndarray:
-    """Resampling counts, one row per bootstrap sample."""
-    return resample_counts(n, n_boot, rng)
-
-
-def _wls_batch(w: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Coefficients of y on a for every bootstrap weight row (the package's one kernel)."""
-    return lstsq.solve(a, y, w)
+def _boot_fits(n: int, n_boot: int, rng, fits) -> list[np.ndarray]:
+    """Bootstrap coefficients of several regressions on the same resamples: ``fits`` is a list of
+    (design a, outcome y); one pass over the resamples sums every fit's cross-products at once."""
+    tables = [lstsq.cross_products(a, y) for a, y in fits]
+    sums = resample_sums(np.concatenate(tables, axis=1), n_boot, rng)
+    out, at = [], 0
+    for (a, _), t in zip(fits, tables):
+        out.append(lstsq.solve_sums(sums[:, at: at + t.shape[1]], a.shape[1]))
+        at += t.shape[1]
+    return out
 
 
 def _intervals(boot: np.ndarray, est: float, level: float) -> tuple[tuple, tuple]:
@@ -531,9 +533,9 @@ def mediation(data, x: str, m, y: str, *, covariates=(), n_boot: int = 5000, ci:
     cis, bcs, ses = {}, {}, {}
     if n_boot:
         rng = np.random.default_rng(seed)
-        w = _boot_weights(n, n_boot, rng)
-        boot_a = np.column_stack([_wls_batch(w, A_a, M[:, j])[:, 1] for j in range(len(ms))])
-        boot_b = _wls_batch(w, A_b, Y)[:, 2: 2 + len(ms)]
+        *fits_a, fit_b = _boot_fits(n, n_boot, rng, [(A_a, M[:, j]) for j in range(len(ms))] + [(A_b, Y)])
+        boot_a = np.column_stack([f[:, 1] for f in fits_a])
+        boot_b = fit_b[:, 2: 2 + len(ms)]
         boot_ind = boot_a * boot_b
         if len(ms) > 1:
             boot_ind = np.column_stack([boot_ind, boot_ind.sum(axis=1)])
@@ -680,9 +682,8 @@ def moderated_mediation(data, x: str, m: str, y: str, w: str, *, covariates=(), 
     pts = np.array([-sd, 0.0, sd])
     cond = (ca[1] + ca[3] * pts) * cb[2]
     rng = np.random.default_rng(seed)
-    wts = _boot_weights(n, n_boot, rng)
-    ba = _wls_batch(wts, A1, M)
-    bb = _wls_batch(wts, A2, Y)[:, 2]
+    ba, bb = _boot_fits(n, n_boot, rng, [(A1, M), (A2, Y)])
+    bb = bb[:, 2]
     b_idx = ba[:, 3] * bb
     g = 1 - level
     q = [g / 2, 1 - g / 2]

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._core.bootstrap import resample_counts
+from ._core.bootstrap import resample_sums
 from ._core.errors import DataError, StatWarning
 from ._factor import ml_one_factor, smc
 from ._core.results import Result, result
@@ -148,15 +148,11 @@ def _bootstrap_alpha(a: np.ndarray, n_boot: int, level: float, seed) -> tuple[fl
     rng = np.random.default_rng(seed)
     t = a.sum(axis=1)
     moments = np.column_stack([a, a**2, t, t**2])
-    out = np.empty(n_boot)
-    chunk = max(1, min(n_boot, int(2e7 // max(n, 1))))
-    for start in range(0, n_boot, chunk):
-        b = min(chunk, n_boot - start)
-        m = resample_counts(n, b, rng) @ moments / n
-        mean_i, sq_i = m[:, :k], m[:, k:2 * k]
-        var_items = (sq_i - mean_i**2).sum(axis=1)
-        var_total = m[:, 2 * k + 1] - m[:, 2 * k] ** 2
-        out[start:start + b] = k / (k - 1) * (1 - var_items / var_total)
+    m = resample_sums(moments, n_boot, rng) / n
+    mean_i, sq_i = m[:, :k], m[:, k:2 * k]
+    var_items = (sq_i - mean_i**2).sum(axis=1)
+    var_total = m[:, 2 * k + 1] - m[:, 2 * k] ** 2
+    out = k / (k - 1) * (1 - var_items / var_total)
     g = 1 - level
     lo, hi = np.quantile(out, [g / 2, 1 - g / 2])
     return float(lo), float(hi)

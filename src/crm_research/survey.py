@@ -58,16 +58,24 @@ def _to_answers(col: pd.Series, name: str, file: str, lo: int, hi: int, *, codes
     if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
         values = col.astype(float)
     else:
-        text = col.map(lambda v: unicodedata.normalize("NFKC", str(v)).strip() if isinstance(v, str) else v)
+        # each distinct answer is read once (a scale has few), then spread back by its code
+        codes_at, uniques = pd.factorize(col, use_na_sentinel=True)
+        uniq = pd.Series(uniques, dtype=object)
+        text = uniq.map(lambda v: unicodedata.normalize("NFKC", str(v)).strip() if isinstance(v, str) else v)
         text = text.replace({"": np.nan})
         skip_keys = {_text_key(t) for t in skip_texts}
-        is_text = text.map(lambda v: isinstance(v, str))
+        is_text = text.map(lambda v: isinstance(v, str)).astype(bool)
         keys = text.where(is_text).map(lambda v: _text_key(v) if isinstance(v, str) else v)
-        skipped |= keys.isin(skip_keys) & is_text
+        u_skipped = (keys.isin(skip_keys) & is_text).to_numpy(bool)
         mapped = keys.map(lambda k: (codes or {}).get(k, np.nan) if isinstance(k, str) else np.nan)
-        values = pd.to_numeric(text.where(~skipped), errors="coerce")
-        values = values.where(values.notna(), mapped.astype(float))
-        bad = text.notna() & values.isna() & ~skipped
+        u_values = pd.to_numeric(text.where(~u_skipped), errors="coerce").astype(float)
+        u_values = u_values.where(u_values.notna(), mapped.astype(float)).to_numpy(float)
+        u_bad = text.notna().to_numpy(bool) & np.isnan(u_values) & ~u_skipped
+        seen = codes_at >= 0
+        take = np.where(seen, codes_at, 0)
+        values = pd.Series(np.where(seen, u_values[take] if len(uniq) else np.nan, np.nan), index=col.index)
+        skipped = pd.Series(seen & (u_skipped[take] if len(uniq) else False), index=col.index)
+        bad = pd.Series(seen & (u_bad[take] if len(uniq) else False), index=col.index)
         if bad.any():
             examples = ", ".join(repr(v) for v in col[bad].unique()[:3])
             known = f" or the instrument's scale labels {sorted(codes)[:6]}" if codes else \
@@ -101,17 +109,24 @@ def _answers_checked(frame: pd.DataFrame, inst: Instrument, file: str, **how) ->
     missing = [c for c in inst.items if c not in frame.columns]
     if missing:
         raise DataError(f"file {file!r} lacks columns that instrument {inst.name!r} needs: {missing}")
-    frame = frame.copy()
     problems, skipped = [], {}
-    for item in inst.items:
+    # the answers go into one float64 block, filled column by column: the caller's frame is never
+    # changed and never copied whole (a million respondents × 50 items is 400 MB per copy)
+    answers = np.empty((len(frame), len(inst.items)), dtype=float, order="F")
+    for j, item in enumerate(inst.items):
         values, probs, skip = _to_answers(frame[item], item, file, inst.scale_min, inst.scale_max, **how)
-        frame[item] = values
+        answers[:, j] = values.to_numpy(float)
         problems += probs
         if len(skip):
             skipped[item] = skip
     if problems:
         raise DataError(f"file {file!r}: " + "; ".join(problems))
-    return frame, skipped
+    out = pd.DataFrame(answers, index=frame.index, columns=list(inst.items), copy=False)
+    where = {c: i for i, c in enumerate(frame.columns)}
+    for c in frame.columns:
+        if c not in out.columns:
+            out.insert(min(where[c], len(out.columns)), c, frame[c].to_numpy())
+    return out[list(frame.columns)] if list(out.columns) != list(frame.columns) else out, skipped
 
 
 def load_survey(path, instrument=None, *, id_column=None, sheet=None, encoding=None, platform=None,
@@ -208,9 +223,23 @@ def _checked(frame: pd.DataFrame, instrument, id_column, file: str, meta: dict, 
         if col not in item_set and col in frame.columns:
             frame[col] = frame[col].map(lambda v, lab=labels: lab.get(v, v) if pd.notna(v) else v)
     if id_column is not None:
-        frame = frame.set_index(id_column, drop=False)
-        frame.index.name = None
-    return Survey(frame, inst, file, id_column, meta)
+        frame.index = pd.Index(frame[id_column].to_numpy(), name=None)   # our own frame: no copy
+    return Survey._checked_already(frame, inst, file, id_column, meta)
+
+
+def _durations(col: pd.Series, name: str, file: str) -> pd.Series:
+    """Seconds from a duration column, each distinct value parsed once; when one cannot be read,
+    :func:`platforms.parse_durations` reads the whole column for its message naming every row."""
+    codes_at, uniques = pd.factorize(col, use_na_sentinel=True)
+    try:
+        secs = np.array([platforms.parse_duration(v) for v in uniques], dtype=float)
+    except ValueError:
+        platforms.parse_durations(col.reset_index(drop=True), name, file)   # raises, naming the rows
+        raise
+    out = np.full(len(col), np.nan)
+    seen = codes_at >= 0
+    out[seen] = secs[codes_at[seen]]
+    return pd.Series(out, index=col.index, dtype=float)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -235,6 +264,13 @@ class Survey:
         self.path = path
         self.id_column = id_column
         self.meta = meta or {}
+
+    @classmethod
+    def _checked_already(cls, responses, instrument, path, id_column, meta) -> "Survey":
+        """A Survey of answers that :func:`_checked` has just checked (not checked twice)."""
+        out = cls.__new__(cls)
+        out._responses, out.instrument, out.path, out.id_column, out.meta = responses, instrument, path, id_column, meta
+        return out
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, instrument=None, *, id_column=None, name: str = "data frame",
@@ -307,6 +343,17 @@ class Survey:
             out[item] = inst.scale_min + inst.scale_max - out[item]
         return out
 
+    def _keyed_items(self, items) -> pd.DataFrame:
+        """Just ``items``, keyed (what scores and screening need, without copying every column)."""
+        inst = self.instrument
+        items = list(items)
+        vals = self._responses[items].to_numpy(float, copy=True)     # these columns only
+        rev = set(inst.reverse_items)
+        for j, item in enumerate(items):
+            if item in rev:
+                vals[:, j] = inst.scale_min + inst.scale_max - vals[:, j]
+        return pd.DataFrame(vals, index=self._responses.index, columns=items, copy=False)
+
     def scores(self, *, min_answered: float = 0.5) -> pd.DataFrame:
         """One mean score per construct from the keyed items.
 
@@ -315,15 +362,14 @@ class Survey:
         missing.
         """
         inst = self._require_instrument("scores")
-        keyed = self.keyed()
         out = {}
         for name, c in inst.constructs.items():
-            block = keyed[list(c.items)]
+            block = self._keyed_items(c.items)
             k = len(c.items)
             need = math.ceil(min_answered * k) if min_answered < 1 else int(min_answered)
             answered = block.notna().sum(axis=1)
             out[name] = block.mean(axis=1).where(answered >= max(need, 1))
-        return pd.DataFrame(out, index=keyed.index)
+        return pd.DataFrame(out, index=self._responses.index)
 
     def screen(self, *, max_missing: float = 0.2, straightline: bool = True, min_duration: float | None = None,
                duration_column: str | None = None, contradiction: bool = True,
@@ -344,15 +390,21 @@ class Survey:
         if not 0 <= max_missing < 1:
             raise DataError(f"Survey.screen: max_missing must be a share in [0, 1), got {max_missing!r}")
         raw = self._responses
-        items = raw[inst.items]
         k = len(inst.items)
+        arr = raw[inst.items].to_numpy(float)
+        present = ~np.isnan(arr)
         flags = pd.DataFrame(index=raw.index)
-        flags["n_missing"] = items.isna().sum(axis=1).astype(int)
+        answered = pd.Series(present.sum(axis=1), index=raw.index)
+        flags["n_missing"] = (k - answered).astype(int)
         flags["missing"] = flags["n_missing"] > max_missing * k
-        answered = items.notna().sum(axis=1)
-        same = (items.nunique(axis=1) == 1) & (answered >= 0.8 * k)
+        # one distinct answer: the smallest and largest answered values agree
+        lo_v = np.where(present, arr, np.inf).min(axis=1) if k else np.full(len(raw), np.inf)
+        hi_v = np.where(present, arr, -np.inf).max(axis=1) if k else np.full(len(raw), -np.inf)
+        same = pd.Series(lo_v == hi_v, index=raw.index) & (answered >= 0.8 * k)
         flags["straight_lining"] = same if straightline else False
-        flags["straight_value"] = items.bfill(axis=1).iloc[:, 0].where(flags["straight_lining"])
+        first = arr[np.arange(len(arr)), present.argmax(axis=1)] if k else np.full(len(raw), np.nan)
+        flags["straight_value"] = pd.Series(first, index=raw.index).where(flags["straight_lining"])
+        del arr, present
         flags["n_answered"] = answered.astype(int)
         flags["duration"] = np.nan
         flags["too_fast"] = False
@@ -362,23 +414,22 @@ class Survey:
             if duration_column not in raw.columns:
                 raise DataError(f"Survey.screen: min_duration given but column {duration_column!r} is not in the file; "
                                 f"pass duration_column=<the column with the time taken>")
-            dur = platforms.parse_durations(raw[duration_column].reset_index(drop=True), duration_column,
-                                       self.path or "data frame")
-            dur.index = raw.index
+            dur = _durations(raw[duration_column], duration_column, self.path or "data frame")
             flags["duration"] = dur
             flags["too_fast"] = (dur < min_duration).fillna(False)
         flags["contradicted"] = ""
         if contradiction and inst.reverse_of:
             gap = contradiction_gap if contradiction_gap is not None else (inst.scale_max - inst.scale_min) - 1
-            keyed = self.keyed()
+            keyed = self._keyed_items(list(dict.fromkeys([*inst.reverse_of, *inst.reverse_of.values()])))
             for rev, twin in inst.reverse_of.items():
                 bad = ((keyed[rev] - keyed[twin]).abs() >= gap).fillna(False)
                 sep = np.where(flags["contradicted"] == "", "", " ")
                 flags.loc[bad, "contradicted"] = (flags["contradicted"] + sep + f"{twin}/{rev}")[bad]
         flags["contradictory"] = flags["contradicted"] != ""
         dropped_mask = flags[list(RULES)].any(axis=1)
-        kept = raw[~dropped_mask].copy()
-        dropped = flags[dropped_mask].join(raw[dropped_mask])
+        keep = dropped_mask.to_numpy()
+        kept = raw.take(np.flatnonzero(~keep))
+        dropped = flags[keep].join(raw.take(np.flatnonzero(keep)))
         returned = len(raw)
         if issued is not None and issued < returned:
             raise DataError(f"Survey.screen: issued={issued} is fewer than the {returned} questionnaires returned")

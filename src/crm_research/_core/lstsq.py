@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["LSFit", "fit", "solve"]
+__all__ = ["LSFit", "fit", "solve", "cross_products", "solve_sums"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,11 +75,22 @@ def solve(a: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> np.ndarr
     a = np.asarray(a, dtype=float)
     y = np.asarray(y, dtype=float)
     if w is not None:
-        k = a.shape[1]
-        prods = np.concatenate([(a[:, :, None] * a[:, None, :]).reshape(len(a), k * k), a * y[:, None]], axis=1)
-        sums = np.asarray(w, dtype=float) @ prods
-        return np.linalg.solve(sums[:, : k * k].reshape(-1, k, k), sums[:, k * k:][..., None])[..., 0]
+        return solve_sums(np.asarray(w, dtype=float) @ cross_products(a, y), a.shape[1])
     if a.ndim == 2:
         return fit(a, y).b
     at = a.transpose(0, 2, 1)
     return np.linalg.solve(at @ a, (at @ y[..., None]))[..., 0]
+
+
+def cross_products(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The n × (k² + k) table of per-case products [aᵢaⱼ, aᵢy] whose weighted column sums are A'WA
+    and A'Wy (for :func:`solve_sums`, or :func:`crm_research._core.bootstrap.resample_sums`)."""
+    a = np.asarray(a, dtype=float)
+    y = np.asarray(y, dtype=float)
+    k = a.shape[1]
+    return np.concatenate([(a[:, :, None] * a[:, None, :]).reshape(len(a), k * k), a * y[:, None]], axis=1)
+
+
+def solve_sums(sums: np.ndarray, k: int) -> np.ndarray:
+    """(B, k) coefficients from B rows of summed :func:`cross_products` (A'WA b = A'Wy, batched)."""
+    return np.linalg.solve(sums[:, : k * k].reshape(-1, k, k), sums[:, k * k:][..., None])[..., 0]

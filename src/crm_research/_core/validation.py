@@ -25,12 +25,14 @@ __all__ = [
 ]
 
 
-def format_rows(index: Iterable, limit: int = 10, *, word: str = "row") -> str:
-    """'rows 3, 7, 12' (at most ``limit`` shown, then '… and N more'); ``word='line'`` for file lines."""
+def format_rows(index: Iterable, limit: int = 10, *, word: str = "row", total: int | None = None) -> str:
+    """'rows 3, 7, 12' (at most ``limit`` shown, then '… and N more'); ``word='line'`` for file lines;
+    ``total``: how many there are when ``index`` holds only the first few."""
     rows = list(index)
+    n = len(rows) if total is None else total
     shown = ", ".join(str(r) for r in rows[:limit])
-    more = f" … and {len(rows) - limit} more" if len(rows) > limit else ""
-    return f"{word if len(rows) == 1 else word + 's'} {shown}{more}"
+    more = f" … and {n - min(limit, len(rows))} more" if n > min(limit, len(rows)) else ""
+    return f"{word if n == 1 else word + 's'} {shown}{more}"
 
 
 def require_frame(data, func: str, param: str = "data") -> pd.DataFrame:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .._core.errors import DataError
@@ -174,11 +173,12 @@ def read_any(path, *, sheet=None, encoding: str | None = None) -> tuple[pd.DataF
         meta["encoding"] = enc
         sep = "\t" if suffix == ".tsv" else ","
         check_csv_text(text, file, sep=sep)
+        del text   # decoded to detect the encoding and check the rows: pandas reads the bytes (a StringIO is 4 bytes a character)
         try:
-            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True)
+            frame = pd.read_csv(io.BytesIO(raw), sep=sep, dtype=str, keep_default_na=False, na_values=[""],
+                                skipinitialspace=True, encoding="utf-8-sig" if enc == "utf-8" else enc)
         except pd.errors.ParserError as exc:
             raise DataError(f"file {file!r} is not a well-formed CSV: {exc}") from None
-        frame = frame.replace({"": np.nan})
     elif suffix in (".xlsx", ".xlsm"):
         frame, meta["sheet"], meta["sheets"] = read_xlsx_checked(path, sheet)
     elif suffix == ".sav":

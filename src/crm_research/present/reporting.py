@@ -9,6 +9,7 @@ import pandas as pd
 
 from .labels import label
 from .table import Table
+from ..value._tx import by_customer
 from .text import churn_reason
 
 __all__ = ["abc_mix", "abc_migration", "kpi_table", "churn_table", "ageing_table", "credit_table", "rfm_table",
@@ -60,7 +61,8 @@ def churn_table(churn, lang: str, *, state: str, as_of: str, customers: pd.DataF
 
     ``audience="internal"``: named customers with type, region, last order, usual cycle, value at
     risk and the reason in words. ``"external"``: no name or id, only counts (see the privacy rules)."""
-    f = churn.customers[churn.customers["state"] == state]
+    f = by_customer(churn.customers)
+    f = f[f["state"] == state]
     if limit:
         f = f.head(limit)
     if audience == "external":

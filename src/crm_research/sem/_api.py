@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._core.bootstrap import resample_counts
+from .._core.bootstrap import resample_sums
 from .._core.errors import DataError, StatWarning
 from .._core.results import Result, result
 from .._core.validation import numeric_frame, require_choice, require_frame, require_positive_int
@@ -637,10 +637,10 @@ def _bootstrap(state, spec, n_boot, seed, func):
     rng = np.random.default_rng(seed)
     S_b, y_b = [], []
     for d in state["data"]:
-        n = d.shape[0]
-        C = resample_counts(n, n_boot, rng) / n
-        mean = C @ d
-        m2 = np.einsum("bn,ni,nj->bij", C, d, d, optimize=True)
+        n, p = d.shape
+        sums = resample_sums(np.concatenate([d, (d[:, :, None] * d[:, None, :]).reshape(n, p * p)], axis=1),
+                             n_boot, rng) / n
+        mean, m2 = sums[:, :p], sums[:, p:].reshape(-1, p, p)
         S_b.append(m2 - mean[:, :, None] * mean[:, None, :])
         y_b.append(mean)
     ok_pd = np.ones(n_boot, dtype=bool)

@@ -8,8 +8,7 @@ import pandas as pd
 
 from .._core.errors import DataError
 from .._core.results import Result, result
-from . import _sql
-from ._tx import transactions
+from ._tx import Session, by_customer, with_customer
 
 __all__ = ["abc", "abc_summary", "visit_plan", "abc_migration", "whale_curve", "WhaleResult"]
 
@@ -29,18 +28,20 @@ def abc(data, *, customer, amount, cutoffs=(0.55, 0.85), engine=None) -> pd.Data
 
     Customers are ranked by total ``amount``, largest first (ties by customer id); a customer whose
     cumulative share is ≤ 0.55 is A, ≤ 0.85 is B, else C (``cutoffs`` configurable). ``data`` may
-    hold one row per customer or one per transaction (amounts are summed). Runs as SQL on DuckDB
-    (or the given Spark engine). Returns one row per customer with ``amount``, ``share``,
-    ``cumulative_share``, ``rank`` and ``abc_class``.
+    hold one row per customer or one per transaction (amounts are summed): a DataFrame, a Parquet
+    or CSV path or glob, or a :class:`WarehouseTable` — checked and aggregated by DuckDB (or the
+    given Spark engine) without loading the transactions into pandas. Returns one row per
+    customer, largest first: the ``customer`` column, ``amount``, ``share``, ``cumulative_share``,
+    ``rank`` and ``abc_class`` — so ``abc(rfm(tx, ...), customer=..., amount="monetary")`` chains.
+    Tested against the same ranking done by hand in pandas.
     """
     func = "abc"
     a, b = _cutoffs(cutoffs, func)
-    tx = transactions(data, func, customer=customer, amount=amount)
-    out = _sql.run("abc", {"tx": tx}, engine=engine, cut_a=repr(a), cut_b=repr(b))
-    out = out.set_index("customer")
-    out.index.name = customer
+    with Session(func, engine) as s:
+        s.transactions(data, customer=customer, amount=amount)
+        out = s.run("abc", cut_a=repr(a), cut_b=repr(b))
     out["rank"] = out["rank"].astype(int)
-    return out
+    return with_customer(out, customer)
 
 
 def abc_summary(classes: pd.DataFrame) -> pd.DataFrame:
@@ -55,12 +56,13 @@ def abc_summary(classes: pd.DataFrame) -> pd.DataFrame:
 
 
 def visit_plan(classes: pd.DataFrame, *, visits=None, channel=None) -> pd.DataFrame:
-    """Monthly contact plan per customer: A 3 visits, B 2, C 1 (by phone), as source document 002."""
+    """Monthly contact plan per customer (indexed by customer): A 3 visits, B 2, C 1 (by phone), as
+    source document 002."""
     visits = {"A": 3, "B": 2, "C": 1, **(visits or {})}
     channel = {"A": "visit", "B": "visit", "C": "phone", **(channel or {})}
     if "abc_class" not in getattr(classes, "columns", []):
         raise DataError("visit_plan: expected the table returned by abc() (column 'abc_class')")
-    out = classes[["abc_class"]].copy()
+    out = by_customer(classes)[["abc_class"]].copy()
     out["contacts_per_month"] = out["abc_class"].map(visits).astype(int)
     out["channel"] = out["abc_class"].map(channel)
     return out
@@ -87,7 +89,8 @@ def abc_migration(before: pd.DataFrame, after: pd.DataFrame) -> MigrationResult:
     for name, t in (("before", before), ("after", after)):
         if "abc_class" not in getattr(t, "columns", []):
             raise DataError(f"abc_migration: {name} must be a table returned by abc()")
-    both = pd.DataFrame({"before": before["abc_class"]}).join(pd.DataFrame({"after": after["abc_class"]}), how="outer")
+    both = pd.DataFrame({"before": by_customer(before)["abc_class"]}).join(
+        pd.DataFrame({"after": by_customer(after)["abc_class"]}), how="outer")
     both = both.fillna({"before": "new", "after": "lost"})
     order = ["A", "B", "C"]
     m = pd.crosstab(both["before"], both["after"]).reindex(index=order + ["new"], columns=order + ["lost"], fill_value=0)
@@ -132,9 +135,9 @@ def whale_curve(data, *, customer, revenue, cost, engine=None) -> WhaleResult:
     profit and half of it is lost to the unprofitable bottom.
     """
     func = "whale_curve"
-    tx = transactions(data, func, customer=customer, amount=revenue, cost=cost)
-    c = _sql.run("whale", {"tx": tx}, engine=engine).set_index("customer")
-    c.index.name = customer
+    with Session(func, engine) as s:
+        s.transactions(data, customer=customer, amount=revenue, cost=cost)
+        c = with_customer(s.run("whale"), customer)
     total = c["profit"].sum()
     if total <= 0:
         raise DataError(f"{func}: total profit is {total:.2f} ≤ 0; shares of profit are undefined")

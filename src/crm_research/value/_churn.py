@@ -9,8 +9,7 @@ from scipy import stats
 
 from .._core.errors import DataError
 from .._core.results import Result, result
-from . import _sql
-from ._tx import transactions
+from ._tx import Session, as_of_date, with_customer
 
 __all__ = ["churn_warning", "warning_precision_recall"]
 
@@ -54,15 +53,17 @@ def churn_warning(transactions_, *, customer, date, amount, as_of, recent_days: 
     The probability conditions keep chance pauses of small customers from raising alarms. Which
     rule fired is in the boolean columns ``slow`` and ``shrink`` (the words are
     :func:`crm_research.present.text.churn_reason`); customers are ranked by value at risk
-    (baseline amount per day × 365).
+    (baseline amount per day × 365), the customer a column.
+
+    ``transactions_``: a DataFrame, a Parquet or CSV path or glob, or a :class:`WarehouseTable`
+    (checked and aggregated by DuckDB); ``as_of``: a date or a date string.
     """
     func = "churn_warning"
-    as_of = pd.Timestamp(as_of)
-    tx = transactions(transactions_, func, customer=customer, amount=amount, date=date, as_of=as_of)
+    as_of = as_of_date(as_of, func)
     recent_start = (as_of - pd.Timedelta(days=recent_days)).date().isoformat()
-    f = _sql.run("churn_features", {"tx": tx.assign(tx_date=tx["tx_date"].dt.date)}, engine=engine,
-                 as_of=as_of.date().isoformat(), recent_start=recent_start).set_index("customer")
-    f.index.name = customer
+    with Session(func, engine) as s:
+        s.transactions(transactions_, customer=customer, amount=amount, date=date, as_of=as_of)
+        f = with_customer(s.run("churn_features", as_of=as_of.date().isoformat(), recent_start=recent_start), customer)
     regular = (f["baseline_orders"] >= min_orders) & (f["baseline_days"] > 0)
     excluded = int((~regular).sum())
     f = f[regular].copy()
@@ -81,7 +82,7 @@ def churn_warning(transactions_, *, customer, date, amount, as_of, recent_days: 
     # silent for far longer than the usual cycle: already lost, not at risk
     lost = f["flag"] & (f["gap_ratio"] >= lost_factor)
     f["state"] = np.where(lost, "lost", np.where(f["flag"], "at_risk", "ok"))
-    f = f.sort_values(["flag", "value_at_risk"], ascending=[False, False])
+    f = f.sort_values(["flag", "value_at_risk"], ascending=[False, False], kind="mergesort").reset_index(drop=True)
     return ChurnWarningResult(f, excluded)
 
 

@@ -213,33 +213,37 @@ def fit_gamma_gamma(frequency, monetary_value) -> GammaGammaResult:
     return out
 
 
-def summary_from_transactions(transactions, *, customer, date, amount, as_of, freq: str = "D") -> pd.DataFrame:
+def summary_from_transactions(transactions, *, customer, date, amount, as_of, freq: str = "D",
+                              engine=None) -> pd.DataFrame:
     """frequency (repeat purchases), recency (first to last purchase), T (first purchase to
     ``as_of``) and monetary_value (mean of the repeat purchases' amounts) per customer, in units of
-    ``freq`` ('D' days, 'W' weeks). Purchases on the same day count once (amounts summed)."""
-    from ._tx import transactions as check
+    ``freq`` ('D' days, 'W' weeks). Purchases on the same day count once (amounts summed).
+
+    ``transactions``: a DataFrame, a Parquet or CSV path or glob, or a :class:`WarehouseTable`
+    (checked and aggregated by DuckDB); ``as_of`` may be a date string. One row per customer
+    (sorted), the customer a column. Tested against lifetimes' ``summary_data_from_transaction_data``.
+    """
+    from ._tx import Session, as_of_date, with_customer
 
     func = "summary_from_transactions"
     unit = {"D": 1.0, "W": 7.0}.get(freq)
     if unit is None:
         raise DataError(f"{func}: freq={freq!r} is not one of ['D', 'W']")
-    as_of = pd.Timestamp(as_of)
-    tx = check(transactions, func, customer=customer, amount=amount, date=date, as_of=as_of)
-    daily = tx.groupby(["customer", "tx_date"], sort=True)["amount"].sum().reset_index()
-    g = daily.groupby("customer")
-    first, last, count = g["tx_date"].min(), g["tx_date"].max(), g.size()
-    total, first_amt = g["amount"].sum(), g["amount"].first()
-    out = pd.DataFrame({"frequency": count - 1, "recency": (last - first).dt.days / unit,
-                        "T": (as_of - first).dt.days / unit})
-    out["monetary_value"] = np.where(out["frequency"] > 0, (total - first_amt) / out["frequency"].clip(lower=1), 0.0)
-    out.index.name = customer
+    as_of = as_of_date(as_of, func)
+    with Session(func, engine) as s:
+        s.transactions(transactions, customer=customer, amount=amount, date=date, as_of=as_of)
+        out = with_customer(s.run("clv_summary", as_of=as_of.date().isoformat()), customer)
+    out["frequency"] = out["frequency"].astype("int64")
+    out["recency"] = out["recency"].astype(float) / unit
+    out["T"] = out["T"].astype(float) / unit
+    out["monetary_value"] = out["monetary_value"].astype(float)
     return out
 
 
 def clv(bgnbd: BGNBDResult, gamma_gamma: GammaGammaResult, summary: pd.DataFrame, *, periods: int = 12,
         period_length: float = 30.0, discount_rate: float = 0.01) -> pd.Series:
     """Discounted customer lifetime value over ``periods`` future periods of ``period_length`` time
-    units: Σ_k (E[Y(k·L)] − E[Y((k−1)·L)]) · E(M) / (1 + d)^k."""
+    units: Σ_k (E[Y(k·L)] − E[Y((k−1)·L)]) · E(M) / (1 + d)^k, aligned with ``summary``'s rows."""
     for c in ("frequency", "recency", "T", "monetary_value"):
         if c not in summary.columns:
             raise DataError(f"clv: summary lacks column {c!r}; use summary_from_transactions()")

@@ -10,10 +10,19 @@ import pandas as pd
 from .._core.errors import DataError
 from .._core.results import Result, result
 from .._core.validation import format_rows, require_columns
-from ._tx import transactions
+from ._tx import Session, as_of_date
 
 __all__ = ["lifecycle_stage", "share_of_wallet", "development_index", "benefit_index"]
 
+
+
+def _checked(data, func, *, customer, amount, date, as_of) -> pd.DataFrame:
+    """The checked transactions (customer, amount, tx_date) in pandas: these indices are small steps."""
+    with Session(func) as s:
+        s.transactions(data, customer=customer, amount=amount, date=date, as_of=as_of)
+        tx = s.frame()
+    tx["tx_date"] = pd.to_datetime(tx["tx_date"])
+    return tx
 
 
 def _windows(tx, as_of, window):
@@ -27,8 +36,8 @@ def lifecycle_stage(transactions_, *, customer, date, amount, as_of, window: int
     """Stage per customer from its own history: *acquisition* (first order within ``window`` days),
     *lost* (no order within ``window`` days), *growth* / *decline* (amount in the last ``window``
     days above / below the window before by more than ``change``), otherwise *maturity*."""
-    as_of = pd.Timestamp(as_of)
-    tx = transactions(transactions_, "lifecycle_stage", customer=customer, amount=amount, date=date, as_of=as_of)
+    as_of = as_of_date(as_of, "lifecycle_stage")
+    tx = _checked(transactions_, "lifecycle_stage", customer=customer, amount=amount, date=date, as_of=as_of)
     g = tx.groupby("customer")["tx_date"]
     first, last = g.min(), g.max()
     recent, before = _windows(tx, as_of, window)
@@ -88,8 +97,8 @@ def development_index(transactions_, *, customer, date, amount, as_of, window: i
     amount in the last ``window`` days over the window before. 100 = growing in step with the firm
     (the customers the source document calls the easiest partners); only customers active in both
     windows are scored."""
-    as_of = pd.Timestamp(as_of)
-    tx = transactions(transactions_, "development_index", customer=customer, amount=amount, date=date, as_of=as_of)
+    as_of = as_of_date(as_of, "development_index")
+    tx = _checked(transactions_, "development_index", customer=customer, amount=amount, date=date, as_of=as_of)
     recent, before = _windows(tx, as_of, window)
     firm_growth = recent.sum() / before.sum() - 1 if before.sum() > 0 else np.nan
     both = pd.DataFrame({"recent": recent, "previous": before}).dropna()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .._core.errors import DataError
-from . import _sql
-from ._tx import transactions
+from ._tx import Session, as_of_date, with_customer
 
 __all__ = ["rfm", "SEGMENTS"]
 
@@ -31,16 +29,16 @@ def rfm(transactions_, *, customer, date, amount, as_of, engine=None) -> pd.Data
     1 + ⌊5·(rank − 1)/n⌋, where tied values share the lower rank — so ties always get the same
     score and a score band is never split between equal customers. Segments follow
     the usual R × FM grid: champions, loyal, new, promising, at risk, hibernating, lost.
+
+    ``transactions_``: a DataFrame, a Parquet or CSV path or glob, or a :class:`WarehouseTable`;
+    ``as_of``: a date or a date string ('2026-06-30'). Returns one row per customer (sorted by it)
+    with the customer as a column. Tested against the same scores computed by hand in pandas.
     """
     func = "rfm"
-    try:
-        as_of_ts = pd.Timestamp(as_of)
-    except (TypeError, ValueError):
-        raise DataError(f"{func}: as_of={as_of!r} is not a date") from None
-    tx = transactions(transactions_, func, customer=customer, amount=amount, date=date, as_of=as_of_ts)
-    out = _sql.run("rfm", {"tx": tx.assign(tx_date=tx["tx_date"].dt.date)}, engine=engine,
-                   as_of=as_of_ts.date().isoformat()).set_index("customer")
-    out.index.name = customer
+    as_of_ts = as_of_date(as_of, func)
+    with Session(func, engine) as s:
+        s.transactions(transactions_, customer=customer, amount=amount, date=date, as_of=as_of_ts)
+        out = with_customer(s.run("rfm", as_of=as_of_ts.date().isoformat()), customer)
     r, fm = out["r_score"], (out["f_score"] + out["m_score"]) / 2
     seg = pd.Series("other", index=out.index)
     for name, rule in reversed(SEGMENTS):

@@ -1,7 +1,8 @@
 """The transaction-level aggregations, written once as SQL that DuckDB and Spark SQL both run.
 
-Only one construct differs between the two dialects here — whole days between two dates — and it
-is filled in from :data:`DIALECT`. Everything else (CTEs, window functions, CASE, CAST) is common
+Two constructs differ between the two dialects here — whole days between two dates, and the value
+at the smallest key (``arg_min`` / ``min_by``) — and they are filled in from :data:`DIALECT`. Sums
+are added by parallel threads, so their last bits may differ between runs (≈ 1e-15 relative). Everything else (CTEs, window functions, CASE, CAST) is common
 SQL. Queries read the registered table ``tx`` (one row per shipment/transaction) or ``inv`` and
 ``pay`` (invoices, payments) and return small per-customer tables.
 """
@@ -15,8 +16,8 @@ from .._core.errors import DataError
 __all__ = ["DIALECT", "render", "run"]
 
 DIALECT = {
-    "duckdb": {"days": "datediff('day', {start}, {end})"},
-    "spark": {"days": "datediff({end}, {start})"},
+    "duckdb": {"days": "datediff('day', {start}, {end})", "first": "arg_min({value}, {key})"},
+    "spark": {"days": "datediff({end}, {start})", "first": "min_by({value}, {key})"},
 }
 
 QUERIES = {
@@ -77,11 +78,23 @@ QUERIES = {
                first_date, last_date, {days_since_last} AS days_since_last,
                {days_baseline} AS baseline_days
         FROM base ORDER BY customer""",
+    # the CLV summary: purchases on the same day count once; frequency = repeat purchase days,
+    # recency = first to last purchase, T = first purchase to as_of, monetary_value = mean of the
+    # repeat purchases' amounts (in days; the caller rescales to weeks)
+    "clv_summary": """
+        WITH d AS (SELECT customer, tx_date, SUM(amount) AS amount FROM tx GROUP BY customer, tx_date),
+        c AS (SELECT customer, COUNT(*) - 1 AS frequency, MIN(tx_date) AS first_date, MAX(tx_date) AS last_date,
+                     SUM(amount) AS total, {first_amount} AS first_amount
+              FROM d GROUP BY customer)
+        SELECT customer, frequency, {days_recency} AS recency, {days_age} AS T,
+               CASE WHEN frequency > 0 THEN (total - first_amount) / frequency ELSE 0.0 END AS monetary_value
+        FROM c ORDER BY customer""",
     # receivables ageing at an as-of date: open amount per invoice by days past due
     "ageing": """
         WITH paid AS (SELECT invoice_id, SUM(amount) AS paid FROM pay WHERE pay_date <= DATE '{as_of}' GROUP BY invoice_id),
         open AS (
           SELECT i.customer, i.invoice_id, i.amount - COALESCE(p.paid, 0) AS open_amount,
+                 CASE WHEN i.issue_date > DATE '{recent_start}' THEN i.amount ELSE 0 END AS billed,
                  {days_overdue} AS days_overdue
           FROM inv i LEFT JOIN paid p ON i.invoice_id = p.invoice_id
           WHERE i.issue_date <= DATE '{as_of}')
@@ -91,7 +104,8 @@ QUERIES = {
                SUM(CASE WHEN open_amount > 0 AND days_overdue BETWEEN 61 AND 90 THEN open_amount ELSE 0 END) AS d61_90,
                SUM(CASE WHEN open_amount > 0 AND days_overdue > 90 THEN open_amount ELSE 0 END) AS d90_plus,
                SUM(CASE WHEN open_amount > 0 AND days_overdue > 0 THEN open_amount ELSE 0 END) AS overdue,
-               SUM(CASE WHEN open_amount > 0 THEN open_amount ELSE 0 END) AS outstanding
+               SUM(CASE WHEN open_amount > 0 THEN open_amount ELSE 0 END) AS outstanding,
+               SUM(billed) AS billed_90d
         FROM open GROUP BY customer ORDER BY customer""",
 }
 
@@ -108,6 +122,10 @@ def render(name: str, dialect: str = "duckdb", **params) -> str:
         fill["days_gap"] = days.format(start="prev_date", end="tx_date")
         fill["days_since_last"] = days.format(start="last_date", end=f"DATE '{params['as_of']}'")
         fill["days_baseline"] = days.format(start="first_date", end=f"DATE '{params['recent_start']}'")
+    if name == "clv_summary":
+        fill["first_amount"] = DIALECT[dialect]["first"].format(value="amount", key="tx_date")
+        fill["days_recency"] = days.format(start="first_date", end="last_date")
+        fill["days_age"] = days.format(start="first_date", end=f"DATE '{params['as_of']}'")
     if name == "ageing":
         fill["days_overdue"] = days.format(start="i.due_date", end=f"DATE '{params['as_of']}'")
     return QUERIES[name].format(**fill)
