@@ -559,3 +559,13 @@ def test_notebook_70_invariance_runs_on_the_sample_wave(tmp_path):
         pm.execute_notebook(str(root / "notebooks" / "70_invariance.ipynb"), str(tmp_path / "bad.ipynb"),
                             parameters={**params, "groups": "manufacturer, shipper"}, kernel_name="python3",
                             progress_bar=False, cwd=str(tmp_path))
+
+
+def test_indefinite_trial_points_are_refused_cfa13_wave_2026Q2():
+    """On this wave an early step once reached an implied covariance matrix with two negative
+    eigenvalues (positive determinant): F went to −127 and the fit diverged. Now the fit is lavaan's."""
+    wave = pd.read_csv(REF / "sample_wave_2026Q2.csv")
+    res = sem(wave, (REF / "cfa13_model.lav").read_text(encoding="utf-8"))
+    assert res.converged
+    check_fit(res, "cfa13_2026Q2")
+    check_estimates(res, "cfa13_2026Q2")

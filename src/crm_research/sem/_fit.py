@@ -101,7 +101,13 @@ def grad_from(ram: RAM, g: int, W, vvec, E, G, S, M, extra=None):
 def info_from(dS, dm, sinv):
     """Expected Hessian of F: tr(Σ⁻¹Σ_kΣ⁻¹Σ_l) + 2 μ_kᵀΣ⁻¹μ_l, batched (B, q, q)."""
     B, q, p, _ = dS.shape
-    L = np.linalg.cholesky(sinv)                 # Σ⁻¹ = L Lᵀ
+    try:
+        L = np.linalg.cholesky(sinv)             # Σ⁻¹ = L Lᵀ
+    except np.linalg.LinAlgError:
+        # Σ near singular at a trial point (a Heywood case on the way): any L with L Lᵀ = Σ⁻¹ gives
+        # the same traces, so take the symmetric square root with rounding errors clipped
+        w, V = np.linalg.eigh((sinv + np.swapaxes(sinv, 1, 2)) / 2)
+        L = V * np.sqrt(np.clip(w, 0, None))[:, None, :]
     T = np.swapaxes(L, 1, 2)[:, None] @ dS @ L[:, None]     # Lᵀ Σ_k L, symmetric
     # tr(T_k T_l) over the lower triangle only (off-diagonal terms weighted by √2)
     r, c = np.tril_indices(p)
@@ -141,6 +147,8 @@ class Complete:
     def _parts(self, x, g):
         sigma, mu, E, G, S, M = self.ram.implied(x, g, (self.S[g], self.ybar[g]))
         sign, logdet = np.linalg.slogdet(sigma)
+        # a positive determinant is not enough: two negative eigenvalues give one too
+        sign = np.where(np.linalg.eigvalsh(sigma)[:, 0] > 0, sign, -1.0)
         return sigma, mu, E, G, S, M, sign, logdet
 
     def f(self, x):
@@ -216,6 +224,8 @@ class Patterns:
     def loglik(self, sigma, mu):
         """Casewise normal log-likelihood summed over the group."""
         ll = 0.0
+        if np.linalg.eigvalsh(sigma)[0] <= 0:
+            return -np.inf
         for o, n, mean, cov in self.items:
             so = sigma[np.ix_(o, o)]
             sign, logdet = np.linalg.slogdet(so)
@@ -258,6 +268,8 @@ class FIML:
             vvec = np.zeros(p)
             if info:
                 dS, dm = deltas(self.ram, g, E, G, S, M)
+            if np.linalg.eigvalsh(sg)[0] <= 0:          # Σ not positive definite: F = ∞
+                return np.array([np.inf]), grad, H
             for o, n, mean, cov in self.pat[g].items:
                 so = sg[np.ix_(o, o)]
                 sign, logdet = np.linalg.slogdet(so)

@@ -135,6 +135,13 @@ fit <- fitp(sem, firm, data = wave)
 est_out(fit, "firm"); mi_out(fit, "firm"); std_out(fit, "firm")
 writeLines(as.character(nobs(fit)), "firm_n.txt")
 
+# the 13-factor CFA of the survey page on wave 2026Q2 (screened, keyed): a start that once led our
+# optimiser to an indefinite implied covariance matrix with a positive determinant
+wave2 <- read.csv("sample_wave_2026Q2.csv")
+cfa13 <- paste(readLines("cfa13_model.lav"), collapse = "\n")
+fit <- fitp(cfa, cfa13, data = wave2)
+est_out(fit, "cfa13_2026Q2")
+
 # measurement invariance of the firm's satisfaction/loyalty constructs across customer types
 firm_cfa <- '
   value    =~ PV1 + PV2 + PV3
