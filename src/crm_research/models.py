@@ -215,7 +215,7 @@ def _pls_cov(S, block, adj, scheme, tol=1e-7, max_iter=300, mode_b=()):
 
     def scaled(w):
         wm = w[:, :, None] * block
-        sd = np.sqrt(np.einsum("bpm,bpq,bqm->bm", wm, S, wm))
+        sd = np.sqrt((wm * (S @ wm)).sum(axis=1))     # w'Sw per block, by batched matmul (BLAS)
         return w / (block @ sd.transpose(1, 0)).T, wm / sd[:, None, :]
 
     it, converged = 0, False
