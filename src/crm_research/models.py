@@ -138,11 +138,6 @@ def _standardise(a):
     return (a - mu) / sd
 
 
-def _regress(y, x):
-    """Batched OLS of y (B, n) on x (B, n, k) without intercept (standardised data)."""
-    return lstsq.solve(x, y)
-
-
 def _inner_weights(r, adj, scheme):
     """Inner weights e (B, m, m) from the scores' correlations r (B, m, m): path weighting (the
     regression of a construct on its predictors, correlations with its successors), factorial
@@ -164,51 +159,14 @@ def _inner_weights(r, adj, scheme):
     return e
 
 
-def _pls_batch(xs, block, adj, scheme, tol=1e-7, max_iter=300, mode_b=()):
-    """xs: standardised indicators (B, n, p). Returns weights (B, p), scores (B, n, m), iterations.
-
-    Outer weights of mode A blocks are the covariances of the items with the inner proxy; those of
-    the constructs in ``mode_b`` (formative) the coefficients of the proxy regressed on the block's
-    items (Lohmöller, 1989)."""
-    b_, n, p = xs.shape
-    w = np.broadcast_to(block.sum(axis=1), (b_, p)).astype(float).copy()
-    xt = xs.transpose(0, 2, 1)
-
-    def scores_of(w):
-        y = xs @ (w[:, :, None] * block)
-        sd = y.std(axis=1, ddof=1, keepdims=True)
-        return y / sd, sd[:, 0, :]
-
-    it = 0
-    converged = False
-    for it in range(1, max_iter + 1):
-        y, sd = scores_of(w)
-        w = w / (block @ sd.T).T   # normalise so that scores have unit variance
-        r = (y.transpose(0, 2, 1) @ y) / (n - 1)
-        e = _inner_weights(r, adj, scheme)
-        z = _standardise(y @ e.transpose(0, 2, 1))
-        cov = (xt @ z) / (n - 1)
-        w_new = (cov * block).sum(axis=2)
-        for j in mode_b:
-            sel = block[:, j] == 1
-            w_new[:, sel] = lstsq.solve(xs[:, :, sel], z[:, :, j])
-        y_new, sd_new = scores_of(w_new)
-        w_new = w_new / (block @ sd_new.T).T
-        delta = np.abs(w_new - w).max()
-        w = w_new
-        if delta < tol:
-            converged = True
-            break
-    y, _ = scores_of(w)
-    return w, y, it, converged
-
-
 def _pls_cov(S, block, adj, scheme, tol=1e-7, max_iter=300, mode_b=()):
-    """The PLS algorithm of :func:`_pls_batch` on item correlation matrices S (B, p, p) alone.
+    """The PLS algorithm on item correlation matrices S (B, p, p): one per fit or resample.
 
     With standardised indicators every quantity of the iteration is a function of S (Lohmöller,
     1989): a score's variance is w'Sw, the scores' correlations W'SW, the items' covariances with
-    the inner proxies S·W·E'. Resamples then cost p × p work per iteration instead of n × p.
+    the inner proxies S·W·E'. Outer weights of mode A blocks are those covariances; those of the
+    constructs in ``mode_b`` (formative) the coefficients of the proxy regressed on the block's
+    items. A resample costs p × p work per iteration instead of n × p.
     Returns weights (B, p) scaled to unit-variance scores, iterations and convergence."""
     b_, p, _ = S.shape
     w = np.broadcast_to(block.sum(axis=1), (b_, p)).astype(float).copy()
@@ -267,7 +225,9 @@ def _resample_corr(a, counts):
 
 
 def _htmt_batch(S, block):
-    """HTMT (B, m, m) from item correlation matrices, as :func:`_assessment` computes it."""
+    """HTMT (B, m, m) from item correlation matrices: the mean absolute correlation between the
+    items of two constructs over the geometric mean of their mean absolute within-construct
+    correlations (1 for a single item); the diagonal is NaN."""
     ra = np.abs(S)
     m = block.shape[1]
     sels = [np.where(block[:, j] == 1)[0] for j in range(m)]
@@ -303,22 +263,6 @@ def _chains(adj):
     return out
 
 
-def _estimates(xs, y, w, block, adj):
-    b_, n, p = xs.shape
-    m = block.shape[1]
-    loadings = ((xs.transpose(0, 2, 1) @ y) / (n - 1) * block).sum(axis=2)
-    paths = np.zeros((b_, m, m))
-    r2 = np.full((b_, m), np.nan)
-    for j in range(m):
-        pred = np.where(adj[:, j])[0]
-        if len(pred):
-            coef = _regress(y[:, :, j], y[:, :, pred])
-            paths[:, pred, j] = coef
-            fitted = (y[:, :, pred] @ coef[..., None])[..., 0]
-            r2[:, j] = 1 - ((y[:, :, j] - fitted) ** 2).sum(axis=1) / ((y[:, :, j] ** 2).sum(axis=1))
-    return loadings, paths, r2
-
-
 def _total(paths):
     m = paths.shape[-1]
     eye = np.eye(m)
@@ -330,9 +274,9 @@ def _vif_diag(r: np.ndarray) -> np.ndarray:
     return np.ones(1) if r.shape[0] == 1 else np.diag(np.linalg.inv(r))
 
 
-def _assessment(xs, y, w, block, adj, names, items):
-    """The quality criteria SmartPLS reports, from one fit (standardised indicators ``xs`` (n, p),
-    unit-variance scores ``y`` (n, m), weights ``w`` (p,) scaled to those scores).
+def _assessment(r, w, block, adj, names, items):
+    """The quality criteria SmartPLS reports, from one fit: the item correlations ``r`` (p, p) and
+    the weights ``w`` (p,) scaled to unit-variance scores.
 
     - cross-loadings: correlations of every item with every construct score;
     - reliability per construct from the item correlations R_b and loadings λ: Cronbach's α on
@@ -344,11 +288,10 @@ def _assessment(xs, y, w, block, adj, names, items):
       original arithmetic form, with absolute values as SmartPLS and seminr; 1 for a single item);
     - inner VIF of each predictor of an endogenous construct, outer VIF of each item in its block.
     """
-    n, p = xs.shape
+    p = r.shape[0]
     m = len(names)
-    r = (xs.T @ xs) / (n - 1)
-    ra = np.abs(r)
-    cross = (xs.T @ y) / (n - 1)
+    wm = w[:, None] * block
+    cross = r @ wm                                   # items with the unit-variance scores
     rel, outer_vif = [], np.ones(p)
     for j, c in enumerate(names):
         sel = np.where(block[:, j] == 1)[0]
@@ -364,15 +307,8 @@ def _assessment(xs, y, w, block, adj, names, items):
         rel.append({"construct": c, "alpha": k / (k - 1) * (1 - k / rb.sum()), "rho_a": float(rho_a),
                     "rho_c": lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum()), "ave": float((lam**2).mean())})
         outer_vif[sel] = _vif_diag(rb)
-    htmt = np.full((m, m), np.nan)
-    mono = np.array([ra[np.ix_(s_, s_)][np.triu_indices(len(s_), 1)].mean() if len(s_) > 1 else 1.0
-                     for s_ in (np.where(block[:, j] == 1)[0] for j in range(m))])
-    for a in range(m):
-        for b in range(m):
-            if a != b:
-                hetero = ra[np.ix_(block[:, a] == 1, block[:, b] == 1)].mean()
-                htmt[a, b] = hetero / np.sqrt(mono[a] * mono[b])
-    ry = (y.T @ y) / (n - 1)
+    htmt = _htmt_batch(r[None], block)[0]
+    ry = wm.T @ cross                                # the scores' correlations
     vif = []
     for j in range(m):
         pred = list(np.where(adj[:, j])[0])
@@ -383,7 +319,7 @@ def _assessment(xs, y, w, block, adj, names, items):
             pd.DataFrame(cross, index=items, columns=names))
 
 
-def _f2(xs, block, adj, scheme, mode_b, r2, names) -> pd.DataFrame:
+def _f2(S, block, adj, scheme, mode_b, r2, names) -> pd.DataFrame:
     """f² of every path i → j = (R²_j − R²_j,excluded)/(1 − R²_j) (Cohen, 1988), R²_j,excluded from
     the model re-estimated without that path, as seminr and SmartPLS compute it (constructs left
     without any path are left out of that re-estimation; a target left without predictors has R² 0)."""
@@ -398,8 +334,9 @@ def _f2(xs, block, adj, scheme, mode_b, r2, names) -> pd.DataFrame:
             sub = block[np.ix_(sel, keep)]
             cut_k = cut[np.ix_(keep, keep)]
             mb = tuple(int(np.where(keep == q)[0][0]) for q in mode_b if q in keep)
-            w, y, _, _ = _pls_batch(xs[:, :, sel], sub, cut_k, scheme, mode_b=mb)
-            r2_without = _estimates(xs[:, :, sel], y, w, sub, cut_k)[2][0, int(np.where(keep == j)[0][0])]
+            s_sel = S[:, sel][:, :, sel]
+            w, _, _ = _pls_cov(s_sel, sub, cut_k, scheme, mode_b=mb)
+            r2_without = _cov_estimates(s_sel, w, sub, cut_k)[2][0, int(np.where(keep == j)[0][0])]
         rows.append({"from": names[i], "to": names[j], "f2": (r2[0, j] - r2_without) / (1 - r2[0, j])})
     return pd.DataFrame(rows)
 
@@ -456,7 +393,7 @@ class PLSResult(Result):
         return pls_verdict(self, lang, names=names)
 
 
-def _bootstrap(a, block, adj, scheme, mode_b, n_boot, seed, ci, names, items, w, load, paths):
+def _bootstrap(a, S0, block, adj, scheme, mode_b, n_boot, seed, ci, names, items, w, load, paths):
     """Bootstrap of every estimate SmartPLS bootstraps, all resamples at once in covariance space:
     paths, total and total indirect effects, specific indirect effects (every chain of two or more
     paths; the product of its coefficients), outer loadings and weights, HTMT. One row per
@@ -490,8 +427,7 @@ def _bootstrap(a, block, adj, scheme, mode_b, n_boot, seed, ci, names, items, w,
     rows += [("loading", names[item_of[k]], it, "") for k, it in enumerate(items)]
     rows += [("weight", names[item_of[k]], it, "") for k, it in enumerate(items)]
     rows += [("htmt", names[i], names[j], "") for i in range(m) for j in range(i + 1, m)]
-    S0 = np.corrcoef(a, rowvar=False)[None]
-    point = stats_of(S0, w[None], load[None], paths[None])[0]
+    point = stats_of(S0, w, load, paths)[0]           # the fit's own estimates (batch of one)
     draws = []
     for start in range(0, n_boot, 1000):
         counts = resample_counts(n, min(1000, n_boot - start), rng)
@@ -566,24 +502,26 @@ def pls_path(data, measurement, structural=None, *, scheme="path", n_boot=0, see
     mode_b = tuple(j for j, c in enumerate(names) if modes[c] == "B")
     a = x.to_numpy(float)[None]
     xs = _standardise(a)
-    w, y, it, conv = _pls_batch(xs, block, adj, scheme, mode_b=mode_b)
+    S = (xs.transpose(0, 2, 1) @ xs) / (xs.shape[1] - 1)       # the item correlations
+    w, it, conv = _pls_cov(S, block, adj, scheme, mode_b=mode_b)
     if not conv:
         warnings.warn(f"{func}: the PLS iteration did not converge in {it} iterations; estimates are not stable",
                       StatWarning, stacklevel=2)
-    load, paths, r2 = _estimates(xs, y, w, block, adj)
+    load, paths, r2 = _cov_estimates(S, w, block, adj)
+    y = xs @ (w[:, :, None] * block)                           # scores, unit variance by the weights' scale
     edges = [(i, j) for i in range(len(names)) for j in range(len(names)) if adj[i, j]]
     out = pd.DataFrame({"from": [names[i] for i, _ in edges], "to": [names[j] for _, j in edges],
                         "estimate": [paths[0, i, j] for i, j in edges]})
     total = _total(paths[0])
     boot_table, n_ok = None, 0
     if n_boot:
-        boot_table, n_ok = _bootstrap(a[0], block, adj, scheme, mode_b, n_boot, seed, ci, names, items,
-                                w[0], load[0], paths[0])
+        boot_table, n_ok = _bootstrap(a[0], S, block, adj, scheme, mode_b, n_boot, seed, ci, names, items,
+                                      w, load, paths)
         path_rows = boot_table[boot_table["kind"] == "path"].set_index(["from", "to"])
         keys = list(zip(out["from"], out["to"]))
         for c in ("se", "t", "p", "ci_low", "ci_high"):
             out[c] = path_rows.loc[keys, c].to_numpy()
-    reliability, htmt, vif, outer_vif, cross = _assessment(xs[0], y[0], w[0], block, adj, names, items)
+    reliability, htmt, vif, outer_vif, cross = _assessment(S[0], w[0], block, adj, names, items)
     sd = x.std(ddof=1).to_numpy()
     lo, hi = (float(x.min().min()), float(x.max().max())) if scale is None else map(float, scale)
     raw_w = w[0] / sd
@@ -598,7 +536,7 @@ def pls_path(data, measurement, structural=None, *, scheme="path", n_boot=0, see
     scores = pd.DataFrame(y[0], index=x.index, columns=names)
     return PLSResult(out, r2s, loadings, weights, scores, pd.Series(index, name="index"),
                      pd.DataFrame(total, index=names, columns=names), len(x), it, conv, scheme,
-                     reliability, htmt, _f2(xs, block, adj, scheme, mode_b, r2, names), vif, outer_vif, cross,
+                     reliability, htmt, _f2(S, block, adj, scheme, mode_b, r2, names), vif, outer_vif, cross,
                      len(x), replaced, modes, boot_table, n_ok)
 
 
