@@ -35,10 +35,14 @@ def read_bytes(path: Path) -> bytes:
         raise open_error(str(path), exc) from None
 
 
-def decode_text(raw: bytes, file: str, encoding: str | None = None) -> tuple[str, str]:
-    """Text of a file: ``encoding`` when given, else UTF-8 (with or without BOM) strictly, else
-    GB18030 (a superset of GBK) strictly, else an error — never a guess that garbles the text."""
-    return _decode(raw, file, encoding)
+def require_file(path) -> Path:
+    """``path`` as a Path when it names a file; else the DataError of :func:`open_error`."""
+    path = Path(path)
+    if path.is_dir():
+        raise open_error(str(path), IsADirectoryError())
+    if not path.is_file():
+        raise open_error(str(path), FileNotFoundError())
+    return path
 
 
 def check_csv_text(text: str, file: str, *, sep: str = ",") -> list[str]:
@@ -94,7 +98,7 @@ def read_xlsx_checked(path: Path, sheet=None) -> tuple[pd.DataFrame, str, list[s
         wb_formulas = load_workbook(path, read_only=True, data_only=False)
     except OSError as exc:
         raise open_error(file, exc) from None
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, TypeError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, TypeError):
         head = read_bytes(path)[:8]
         why = ("it is password-protected (encrypted); save an unprotected copy" if head.startswith(b"\xd0\xcf\x11\xe0")
                else "it is not an Excel workbook (damaged, truncated or renamed from another format)")
@@ -134,7 +138,9 @@ def read_xlsx_checked(path: Path, sheet=None) -> tuple[pd.DataFrame, str, list[s
     return pd.DataFrame(body, columns=header, dtype=object), name, sheets
 
 
-def _decode(raw: bytes, file: str, encoding: str | None) -> tuple[str, str]:
+def decode_text(raw: bytes, file: str, encoding: str | None = None) -> tuple[str, str]:
+    """Text of a file: ``encoding`` when given, else UTF-8 (with or without BOM) strictly, else
+    GB18030 (a superset of GBK) strictly, else an error — never a guess that garbles the text."""
     if encoding:
         try:
             return raw.decode(encoding), encoding
@@ -157,19 +163,15 @@ def read_any(path, *, sheet=None, encoding: str | None = None) -> tuple[pd.DataF
     Returns the frame (string columns as read; .sav numbers as numbers) and a dict of metadata
     (``encoding``, ``sheet`` and ``sheets`` of a workbook, ``value_labels``).
     """
-    path = Path(path)
+    path = require_file(path)
     file = str(path)
-    if path.is_dir():
-        raise open_error(file, IsADirectoryError())
-    if not path.is_file():
-        raise DataError(f"file {file!r} not found")
     suffix = path.suffix.lower()
     meta: dict = {}
     if suffix in (".csv", ".txt", ".tsv"):
         raw = read_bytes(path)
         if not raw.strip():
             raise DataError(f"file {file!r} is empty: expected a header row and one row per respondent")
-        text, enc = _decode(raw, file, encoding)
+        text, enc = decode_text(raw, file, encoding)
         meta["encoding"] = enc
         sep = "\t" if suffix == ".tsv" else ","
         check_csv_text(text, file, sep=sep)

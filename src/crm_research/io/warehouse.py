@@ -23,7 +23,7 @@ import pandas as pd
 from .. import __version__
 from .._core.errors import DataError
 from .._core.validation import format_rows
-from .files import check_csv_text, decode_text, open_error, read_bytes, read_xlsx_checked
+from .files import check_csv_text, decode_text, open_error, read_bytes, read_xlsx_checked, require_file
 from .periods import Period, parse_period
 
 __all__ = ["ingest", "status", "load_table", "read_table", "Period", "parse_period", "TABLES", "SCHEMA_VERSION",
@@ -258,12 +258,8 @@ def read_table(path: Path | str, table: str | None = None) -> pd.DataFrame:
     parsed to typed timestamps (layout detected per file) and its amounts to finite numbers."""
     import gzip
 
-    path = Path(path)
+    path = require_file(path)
     file = str(path)
-    if path.is_dir():
-        raise open_error(file, IsADirectoryError())
-    if not path.is_file():
-        raise DataError(f"file {file!r} not found")
     suffix = "".join(path.suffixes[-2:]).lower() if path.suffix == ".gz" else path.suffix.lower()
     keep_text = {"customer_id"}
     if table is not None:
