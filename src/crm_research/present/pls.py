@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .labels import check_lang
-from .table import Table, format_p, format_value
+from .table import Table, format_value, p_relation
 from .thesis import _join, _l, _tidy, _zh, display_names
 
 __all__ = ["pls_table", "pls_verdict"]
@@ -97,9 +97,9 @@ def pls_verdict(res, lang: str = "zh", *, names=None) -> str:
     p = res.paths.merge(res.f2, on=["from", "to"], how="left")
     if "p" in p.columns:
         sig = p[p["p"] < 0.05]
-        items = [f"{name(r['from'])} → {name(r['to'])}（β = {format_value(r['estimate'], 'coef')}，p {_pv(r['p'])}，"
+        items = [f"{name(r['from'])} → {name(r['to'])}（β = {format_value(r['estimate'], 'coef')}，p {p_relation(r['p'])}，"
                  f"f² = {format_value(r['f2'], 'coef')}，{_l(_f2_size(r['f2']), lang)}）" if lang == "zh" else
-                 f"{name(r['from'])} → {name(r['to'])} (β = {format_value(r['estimate'], 'coef')}, p {_pv(r['p'])}, "
+                 f"{name(r['from'])} → {name(r['to'])} (β = {format_value(r['estimate'], 'coef')}, p {p_relation(r['p'])}, "
                  f"f² = {format_value(r['f2'], 'coef')}, {_l(_f2_size(r['f2']), lang)})" for _, r in sig.iterrows()]
         ns_ = [f"{name(r['from'])} → {name(r['to'])}" for _, r in p[~(p["p"] < 0.05)].iterrows()]
         parts.append(_l("pls_paths_sig", lang, items=_join(items, lang), boot=res.n_boot) if items else "")
@@ -107,11 +107,6 @@ def pls_verdict(res, lang: str = "zh", *, names=None) -> str:
             parts.append(_l("pls_paths_ns", lang, items=_join(ns_, lang)))
     text = "".join(parts) if lang == "zh" else " ".join(x for x in parts if x)
     return _tidy(text) if lang == "zh" else text
-
-
-def _pv(p) -> str:
-    t = format_p(p)
-    return t if t.startswith("<") else f"= {t}"
 
 
 def _f2_size(f2) -> str:

@@ -66,6 +66,12 @@ def format_p(p, *, apa: bool = False) -> str:
     return out.replace("0.", ".", 1) if apa else out
 
 
+def p_relation(p) -> str:
+    """The p value as it follows "p" in a sentence: '= 0.023' or '< 0.001'."""
+    text = format_p(p)
+    return text if text.startswith("<") else f"= {text}"
+
+
 def format_value(v, kind: str, *, apa: bool = False) -> str:
     """One cell as text, by the kind of measure (see the module docstring)."""
     if v is None or (isinstance(v, (float, np.floating)) and np.isnan(v)) or v is pd.NA or v is pd.NaT:

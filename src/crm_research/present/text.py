@@ -78,7 +78,7 @@ def change_verdict(cur, other, p, good: str) -> str:
 def change_text(cur, other, p, kind: str, good: str, lang: str = "zh") -> str:
     """'+2.1（p = 0.030，显著改善）' / '+2.1 (p = 0.030, a significant improvement)'; without a test
     only the change; '—' when there is nothing to compare with."""
-    from .table import format_p
+    from .table import p_relation
 
     if not (_finite(cur) and _finite(other)):
         return "—"
@@ -88,8 +88,7 @@ def change_text(cur, other, p, kind: str, good: str, lang: str = "zh") -> str:
     verdict = change_verdict(cur, other, p, good)
     if verdict == "same" and p < 0.05:
         verdict = "changed"          # significant, but no direction is better
-    pp = format_p(p)
-    pp = f"p {pp}" if pp.startswith("<") else f"p = {pp}"
+    pp = f"p {p_relation(p)}"
     words = {"zh": {"better": "显著改善", "worse": "显著变差", "same": "无显著变化", "changed": "显著变化"},
              "en": {"better": "a significant improvement", "worse": "significantly worse",
                     "same": "no significant change", "changed": "a significant change"}}[lang]

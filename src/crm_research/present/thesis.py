@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .labels import check_lang, label
-from .table import Table, format_p, format_value, stars
+from .table import Table, format_p, format_value, p_relation, stars
 
 __all__ = ["display_names", "sentence_gap", "screening_table", "screening_verdict", "ols_table", "ols_verdict", "moderation_table", "moderation_verdict", "kmo_table",
            "efa_table", "efa_verdict", "correlation_table", "hierarchical_table", "construct_summary_table", "mediation_table",
@@ -116,7 +116,7 @@ def efa_verdict(res, lang: str = "zh", *, cut: float = 0.4) -> str:
                + f"社会科学研究常用的 60% 参照标准（Hair et al., 2010）。各题项在所属{unit}上的载荷在 "
                f"{_num(top.min(), 'coef')} 至 {_num(top.max(), 'coef')} 之间")
         out += (f"；{_join(weak, lang)} 的最大载荷低于 0.5（Hair et al., 2010），可考虑删除" if weak else
-                f"，均不低于 0.5（Hair et al., 2010）")
+                "，均不低于 0.5（Hair et al., 2010）")
         out += (f"；{_join(cross, lang)} 在多个{unit}上的载荷不低于 {cut:g}，存在交叉载荷。" if cross else "；没有交叉载荷。")
         return _tidy(out)
     word = "component" if _pc(res) else "factor"
@@ -243,7 +243,7 @@ def hierarchical_verdict(res, lang: str = "zh", *, names=None) -> str:
     co = res.coefficients
     for _, st in res.steps.iterrows():
         s = int(st["step"])
-        fch = f"F({int(st['df1'])}, {int(st['df2'])}) = {_num(st['f_change'], 'stat')}, p {_p(st['p_change'])}"
+        fch = f"F({int(st['df1'])}, {int(st['df2'])}) = {_num(st['f_change'], 'stat')}, p {p_relation(st['p_change'])}"
         if lang == "zh":
             parts.append(f"模型 {s} 的 R² = {_num(st['r2'], 'coef')}，ΔR² = {_num(st['delta_r2'], 'coef')}（{fch}）")
         else:
@@ -251,8 +251,8 @@ def hierarchical_verdict(res, lang: str = "zh", *, names=None) -> str:
     last = int(res.steps["step"].max())
     fin = co[(co["step"] == last) & (co["term"] != "(intercept)")]
     sig = fin[fin["p"] < 0.05]
-    preds = [f"{name(r['term'])}（β = {_num(r['beta'], 'coef')}, p {_p(r['p'])}）" if lang == "zh" else
-             f"{name(r['term'])} (β = {_num(r['beta'], 'coef')}, p {_p(r['p'])})" for _, r in sig.iterrows()]
+    preds = [f"{name(r['term'])}（β = {_num(r['beta'], 'coef')}, p {p_relation(r['p'])}）" if lang == "zh" else
+             f"{name(r['term'])} (β = {_num(r['beta'], 'coef')}, p {p_relation(r['p'])})" for _, r in sig.iterrows()]
     if lang == "zh":
         out = "；".join(parts) + "。"
         out += (f"在模型 {last} 中，{_join(preds, lang)}对{_zh(name(res.y)) if res.y else '因变量'}的影响显著（p < 0.05）。"
@@ -263,11 +263,6 @@ def hierarchical_verdict(res, lang: str = "zh", *, names=None) -> str:
     out += (f"In model {last}, {_join(preds, lang)} significantly predict {name(res.y) if res.y else 'the outcome'} "
             f"(p < 0.05)." if preds else f"In model {last}, no predictor is significant at the 0.05 level.")
     return out
-
-
-def _p(p) -> str:
-    text = format_p(p)
-    return text if text.startswith("<") else f"= {text}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -355,8 +350,8 @@ def mediation_verdict(res, lang: str = "zh", *, names=None) -> str:
             parts.append(f"the indirect effect of {x} on {y} through {name(med)} is {_num(eff, 'coef')} with a {level} "
                          f"bootstrap interval of {ci}, which " + ("excludes 0: the mediation is significant" + kind_text
                                                                   if sig else "includes 0: no significant mediation"))
-    dtext = (f"直接效应为 {_num(direct[2], 'coef')}（p {_p(direct[5])}）" if lang == "zh" else
-             f"the direct effect is {_num(direct[2], 'coef')} (p {_p(direct[5])})")
+    dtext = (f"直接效应为 {_num(direct[2], 'coef')}（p {p_relation(direct[5])}）" if lang == "zh" else
+             f"the direct effect is {_num(direct[2], 'coef')} (p {p_relation(direct[5])})")
     if lang == "zh":
         return _tidy("；".join(parts) + "。" + dtext + "。判断依据：Bootstrap 置信区间不含 0 即间接效应显著（Hayes, 2022）；"
                 "中介类型按 Zhao、Lynch 与 Chen（2010）划分。")
@@ -388,7 +383,7 @@ def bartlett_verdict(res, lang: str = "zh") -> str:
     """Bartlett's (1951) test of sphericity: significant means the correlation matrix is not an
     identity matrix and the items suit factor analysis."""
     check_lang(lang)
-    chi = f"χ²({res.df}) = {_num(res.chi2, 'stat')}, p {_p(res.p)}"
+    chi = f"χ²({res.df}) = {_num(res.chi2, 'stat')}, p {p_relation(res.p)}"
     ok = res.p < 0.05
     if lang == "zh":
         return (f"Bartlett 球形检验 {chi}，" + ("达到显著水平，相关矩阵不是单位矩阵，适合进行因子分析" if ok else
@@ -414,7 +409,7 @@ def ols_table(res, lang: str = "zh", *, y: str = "", names=None) -> Table:
     frame = pd.DataFrame(c[["b", "se", "beta", "t", "p", "vif"]].to_numpy(), columns=cols,
                          index=[_term(t, lang, name) for t in c.index])
     note = _l("ols_note", lang, r2=_num(res.r2, "coef"), adj=_num(res.adj_r2, "coef"), df1=res.df_model,
-              df2=res.df_resid, f=_num(res.f, "stat"), p=_p(res.f_p), n=res.n)
+              df2=res.df_resid, f=_num(res.f, "stat"), p=p_relation(res.f_p), n=res.n)
     if res.robust == "HC3":
         note += sentence_gap(lang) + _l("ols_note_hc3", lang)
     note += sentence_gap(lang) + _l("stars_note", lang)
@@ -429,9 +424,9 @@ def ols_verdict(res, lang: str = "zh", *, y: str = "", names=None) -> str:
     name = display_names(names, lang)
     c = res.coefficients.drop(index="(intercept)")
     sig = c[c["p"] < 0.05]
-    fit = f"R² = {_num(res.r2, 'coef')}, F({res.df_model}, {res.df_resid}) = {_num(res.f, 'stat')}, p {_p(res.f_p)}"
-    preds = [f"{name(t)}（B = {_num(r['b'], 'coef')}, β = {_num(r['beta'], 'coef')}, p {_p(r['p'])}）" if lang == "zh"
-             else f"{name(t)} (B = {_num(r['b'], 'coef')}, β = {_num(r['beta'], 'coef')}, p {_p(r['p'])})"
+    fit = f"R² = {_num(res.r2, 'coef')}, F({res.df_model}, {res.df_resid}) = {_num(res.f, 'stat')}, p {p_relation(res.f_p)}"
+    preds = [f"{name(t)}（B = {_num(r['b'], 'coef')}, β = {_num(r['beta'], 'coef')}, p {p_relation(r['p'])}）" if lang == "zh"
+             else f"{name(t)} (B = {_num(r['b'], 'coef')}, β = {_num(r['beta'], 'coef')}, p {p_relation(r['p'])})"
              for t, r in sig.iterrows()]
     vmax = float(c["vif"].max()) if len(c) else float("nan")
     target = name(y) if y else ("因变量" if lang == "zh" else "the outcome")
@@ -492,19 +487,19 @@ def moderation_verdict(res, lang: str = "zh", *, names=None) -> str:
     lo, hi = slopes.loc["-1 SD"], slopes.loc["+1 SD"]
     jn = ("、" if lang == "zh" else ", ").join(_num(v, "coef") for v in res.johnson_neyman)
     if lang == "zh":
-        out = (f"交互项 {x} × {w} 的系数为 {_num(inter['b'], 'coef')}（t = {_num(inter['t'], 'stat')}, p {_p(inter['p'])}），"
+        out = (f"交互项 {x} × {w} 的系数为 {_num(inter['b'], 'coef')}（t = {_num(inter['t'], 'stat')}, p {p_relation(inter['p'])}），"
                f"使 R² 增加 {_num(res.delta_r2_interaction, 'coef')}，" + ("调节效应显著" if sig else "调节效应不显著")
                + "（Hayes, 2022）。")
-        out += (f"{_zh(w)}较低（均值 − 1 SD）时，{_zh(x)}的简单斜率为 {_num(lo['slope'], 'coef')}（p {_p(lo['p'])}）；"
-                f"{_zh(w)}较高（均值 + 1 SD）时为 {_num(hi['slope'], 'coef')}（p {_p(hi['p'])}）（Aiken & West, 1991）。")
+        out += (f"{_zh(w)}较低（均值 − 1 SD）时，{_zh(x)}的简单斜率为 {_num(lo['slope'], 'coef')}（p {p_relation(lo['p'])}）；"
+                f"{_zh(w)}较高（均值 + 1 SD）时为 {_num(hi['slope'], 'coef')}（p {p_relation(hi['p'])}）（Aiken & West, 1991）。")
         if jn:
             out += f"Johnson–Neyman 分界点（{_zh(w)}中心化后）为 {jn}。"
         return _tidy(out)
     out = (f"The interaction {x} × {w} has a coefficient of {_num(inter['b'], 'coef')} (t = {_num(inter['t'], 'stat')}, "
-           f"p {_p(inter['p'])}) and adds {_num(res.delta_r2_interaction, 'coef')} to R²: the moderation is "
+           f"p {p_relation(inter['p'])}) and adds {_num(res.delta_r2_interaction, 'coef')} to R²: the moderation is "
            + ("significant" if sig else "not significant") + " (Hayes, 2022). ")
-    out += (f"At a low {w} (M − 1 SD) the simple slope of {x} is {_num(lo['slope'], 'coef')} (p {_p(lo['p'])}); at a high "
-            f"{w} (M + 1 SD) it is {_num(hi['slope'], 'coef')} (p {_p(hi['p'])}) (Aiken & West, 1991).")
+    out += (f"At a low {w} (M − 1 SD) the simple slope of {x} is {_num(lo['slope'], 'coef')} (p {p_relation(lo['p'])}); at a high "
+            f"{w} (M + 1 SD) it is {_num(hi['slope'], 'coef')} (p {p_relation(hi['p'])}) (Aiken & West, 1991).")
     if jn:
         out += f" Johnson–Neyman points ({w} centred): {jn}."
     return out

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..present.labels import check_lang, label
-from ..present.table import Table, format_p
+from ..present.table import Table, p_relation
 
 NS = "sem"
 
@@ -29,11 +29,6 @@ def _l(key, lang):
 
 def _f(v, d=3):
     return "" if v is None or not np.isfinite(v) else f"{v:.{d}f}".replace("-", "−")
-
-
-def _p(p):
-    text = format_p(p)
-    return text if text.startswith("<") else f"= {text}"
 
 
 def _kind(op, lhs, rhs):
@@ -158,7 +153,7 @@ def interpret(res, lang: str = "zh", names=None) -> str:
         defined = e[e.op == ":="]
         if len(defined):
             sep = "，" if lang == "zh" else "; "
-            items = sep.join(f"{n(r.lhs, r.lhs)} = {_f(r.est)} (SE = {_f(r.se)}, p {_p(r.p)})" for r in defined.itertuples())
+            items = sep.join(f"{n(r.lhs, r.lhs)} = {_f(r.est)} (SE = {_f(r.se)}, p {p_relation(r.p)})" for r in defined.itertuples())
             boot = _l("interpret_boot", lang).format(n=res.n_boot) if res.n_boot else ""
             text += _l("interpret_defined", lang).format(items=items, boot=boot)
         text += "。" if lang == "zh" else "."
