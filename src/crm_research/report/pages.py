@@ -118,16 +118,16 @@ def _figures(raw) -> dict:
     """The headline figures of a headline.json as the dashboard may show them: entries whose kind is
     known, numbers as numbers (anything else shown as missing), a good direction of up/down/none.
     The file is ours, but a hand-edited one must not break the page or put markup on it."""
+    from .privacy import SMALL_COUNT
+
+    def num(v):     # a number, or the one text a figure may hold: a count suppressed for outside readers
+        ok = (isinstance(v, (int, float)) and not isinstance(v, bool)) or v == f"< {SMALL_COUNT}"
+        return v if ok else None
+
     out = {}
     for key, h in (raw.items() if isinstance(raw, dict) else ()):
         if not isinstance(h, dict) or h.get("kind", "index") not in _HEAD_KINDS:
             continue
-        from .privacy import SMALL_COUNT
-
-        def num(v):     # a number, or the one text a figure may hold: a count suppressed for outside readers
-            ok = (isinstance(v, (int, float)) and not isinstance(v, bool)) or v == f"< {SMALL_COUNT}"
-            return v if ok else None
-
         out[str(key)] = {**{k: num(v) for k, v in h.items() if k not in ("kind", "good")},
                          "kind": h.get("kind", "index"), "good": h.get("good") if h.get("good") in ("up", "down") else ""}
     return out
