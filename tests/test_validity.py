@@ -157,6 +157,8 @@ def test_heywood_case_warns():
     ({"visual": ["x1", "x2", "q7"]}, r"items not found in data: \['q7'\]"),
     ({"a": ["x1", "x2"], "b": ["x2", "x3"]}, r"item 'x2' is listed under both 'a' and 'b'; for a cross-loading write the model in lavaan syntax"),
     ([("visual", ["x1"])], r"expected lavaan model syntax \(str\) or a dict construct → items, got list"),
+    ({"visual": ["x1", "x2"]}, r"cfa: the model is not identified: it has 4 free parameters but only 3 sample variances, "
+                               r"covariances \(df = -1\); fix parameters or add indicators \(3 or more per factor\)"),
 ])
 def test_cfa_bad_models(hs, model, message):
     with pytest.raises(DataError, match=message):

@@ -416,19 +416,17 @@ def cfa(data, model) -> CFAResult:
     items, assign = _model_items(frame, model, func)
     x = _items(frame[items], func, "listwise")
     n, p = x.shape
-    names = list(parse_model(model).measurement)
+    measurement = parse_model(model).measurement
+    names = list(measurement)
     m = len(names)
-    q = (p - m) + m * (m + 1) // 2 + p
-    if p * (p + 1) // 2 < q:
-        raise DataError(f"{func}: the model has {q} parameters but only {p * (p + 1) // 2} variances and "
-                        f"covariances to fit; add items or constructs with 3+ items")
+    q = (p - m) + m * (m + 1) // 2 + p          # free parameters (identification is checked by the engine)
     if n < max(2 * q, 50):
         warnings.warn(f"{func}: {n} complete cases for {q} parameters; ML estimates and fit indices are "
                       f"unreliable below about {max(2 * q, 50)} (better 10 per parameter)", StatWarning, stacklevel=2)
     _corr(x, func)
     from .sem._api import _sem
 
-    res = _sem(x, {c: list(v) for c, v in parse_model(model).measurement.items()}, func)
+    res = _sem(x, {c: list(v) for c, v in measurement.items()}, func)
     est = res.estimates
     std = res.standardized_solution()
     load = std[std["op"] == "=~"].set_index("rhs")
