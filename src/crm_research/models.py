@@ -264,9 +264,8 @@ def _chains(adj):
 
 
 def _total(paths):
-    m = paths.shape[-1]
-    eye = np.eye(m)
-    return paths @ np.linalg.inv(eye - paths)
+    """Total effects B(I − B)⁻¹ of path matrices B (m, m) or (B, m, m)."""
+    return paths @ np.linalg.inv(np.eye(paths.shape[-1]) - paths)
 
 
 def _vif_diag(r: np.ndarray) -> np.ndarray:
@@ -410,7 +409,7 @@ def _bootstrap(a, S0, block, adj, scheme, mode_b, n_boot, seed, ci, names, items
     item_of = block.argmax(axis=1)
 
     def stats_of(S, wb, lb, pb):
-        tb = pb @ np.linalg.inv(np.eye(m) - pb)
+        tb = _total(pb)
         hb = _htmt_batch(S, block)
         cols = [pb[:, i, j] for i, j in edges]
         cols += [tb[:, i, j] for i, j in totals]
