@@ -316,3 +316,63 @@ def test_external_tables_suppress_every_count_of_fewer_than_five_people(tmp_path
     assert csv["Customers"].tolist() == ["< 5", "12", "0"]
     internal = ReportContext(str(tmp_path / "int"), "en").table(frame, "churn", kinds={"customers": "int"}, ns="report")
     assert internal.frame["Customers"].tolist() == [3, 12, 0]
+
+
+def test_shared_results_are_computed_once_per_period_and_not_published(rendered, tmp_path):
+    """ctx.shared: the first notebook computes, the next reads the stored value back; working
+    interactively it just computes; the published period holds no shared store."""
+    from crm_research.report.context import SHARED, ReportContext
+
+    calls = []
+    ctx = ReportContext(str(tmp_path / "period"), "en")
+    first = ctx.shared("snap", lambda: calls.append(1) or {"a": pd.DataFrame({"x": [1.5, 2.5]})})
+    again = ReportContext(str(tmp_path / "period"), "en").shared("snap", lambda: calls.append(2) or None)
+    assert calls == [1]
+    pd.testing.assert_frame_equal(first["a"], again["a"])
+    interactive = ReportContext("", "en")
+    interactive.shared("snap", lambda: calls.append(3))
+    interactive.shared("snap", lambda: calls.append(4))
+    assert calls == [1, 3, 4]
+    assert not (rendered / PERIOD / SHARED).exists()
+
+
+def test_value_snapshot_is_shared_between_the_value_and_management_pages():
+    for name in ("30_customer_value", "40_management_report"):
+        source = (ROOT / "src" / "crm_research" / "report" / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8")
+        assert "ctx.shared('value_snapshot'" in source, name
+
+
+def test_notebooks_run_longest_first(tmp_path):
+    from crm_research.report.render import longest_first
+
+    nbs = [tmp_path / f"{n}.ipynb" for n in ("a", "b", "c")]
+    for nb, size in zip(nbs, (10, 30, 20)):
+        nb.write_text("x" * size)
+    assert [p.stem for p in longest_first(nbs, tmp_path / "out")] == ["b", "c", "a"]     # untimed: size
+    for period, secs in (("2026Q1", {"a.ipynb": 5.0, "b.ipynb": 1.0}), ("2026Q2", {"a.ipynb": 3.0, "b.ipynb": 2.0})):
+        (tmp_path / "out" / period).mkdir(parents=True)
+        (tmp_path / "out" / period / "manifest.json").write_text(json.dumps({"notebook_seconds": secs}))
+    # c never timed: first; then a (mean 4 s) before b (1.5 s)
+    assert [p.stem for p in longest_first(nbs, tmp_path / "out")] == ["c", "a", "b"]
+
+
+def test_prestarted_kernels_are_warm_and_reused():
+    from crm_research.report.kernels import KernelPool
+
+    pool = KernelPool()
+    try:
+        pool.prestart(1)
+        with pool.kernel() as km:
+            kc = km.blocking_client()
+            kc.start_channels()
+            seen = []
+            kc.execute_interactive("import sys; print('crm_research.sem' in sys.modules, "
+                                   "[k for k in dir() if k.startswith('__') and not k.endswith('__')])",
+                                   output_hook=lambda m: seen.append(m["content"].get("text", "")))
+            kc.stop_channels()
+            first = km
+        assert "".join(seen).strip() == "True []"     # modules loaded, no warm-up names left
+        with pool.kernel() as km:
+            assert km is first                        # the same kernel, reset, not a new start
+    finally:
+        pool.close()

@@ -3,6 +3,8 @@ structural model), shipped in ``crm_research/instruments/`` or written by users.
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -125,7 +127,7 @@ def _no_anchors(text: str, file: str) -> None:
     """Refuse YAML anchors and aliases before anything is constructed: an instrument never needs
     them, and aliases nested in aliases expand exponentially (a "billion laughs")."""
     try:
-        for tok in yaml.scan(text, Loader=yaml.SafeLoader):
+        for tok in yaml.scan(text, Loader=_LOADER):
             if isinstance(tok, (yaml.AnchorToken, yaml.AliasToken)):
                 kind = "an anchor" if isinstance(tok, yaml.AnchorToken) else "an alias"
                 raise DataError(f"instrument {file}: {kind} (&/*{tok.value}) at line {tok.start_mark.line + 1}; "
@@ -157,9 +159,20 @@ def load_instrument(name_or_path) -> Instrument:
                             f"{list_instruments()}) and is not a path to a .yaml file")
         file = f"{text_name}.yaml"
         text = resources.files("crm_research.instruments").joinpath(file).read_text(encoding="utf-8")
+    return _parse_instrument(text, file)
+
+
+#: libyaml's parser when PyYAML was built with it (same documents, several times faster)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_instrument(text: str, file: str) -> Instrument:
+    """The instrument of a YAML text (cached by text and file name: a report run reads the same
+    instrument for every wave and notebook; an edited file is a different text)."""
     _no_anchors(text, file)
     try:
-        spec = yaml.safe_load(text)
+        spec = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

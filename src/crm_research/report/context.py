@@ -12,7 +12,11 @@ import pandas as pd
 
 from .._core.errors import DataError
 
-__all__ = ["ReportContext", "check_parameters", "sql_engine", "open_page"]
+__all__ = ["ReportContext", "check_parameters", "sql_engine", "open_page", "SHARED"]
+
+#: folder (inside a period's output while it is being rendered) of results one notebook computed
+#: for the others of the same period; removed before the period is published
+SHARED = ".shared"
 
 
 def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
@@ -79,6 +83,31 @@ class ReportContext:
             to_xlsx([table], self.out / "tables" / f"{name}.xlsx")
             self._record("contents.json", lambda d: d.setdefault("tables", {}).__setitem__(name, table.title))
         return table
+
+    def shared(self, name: str, compute):
+        """``compute()``, computed once per period and reused by the other notebooks of the same
+        run (e.g. the value snapshot both the value page and the management summary show): the
+        first notebook to need it stores it beside the period's output, the others read it back.
+        Working interactively (no output folder) it is simply computed."""
+        import os
+        import pickle
+        import tempfile
+
+        if not self.out:
+            return compute()
+        path = self.out / SHARED / f"{name}.pkl"
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            pass
+        value = compute()
+        path.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)      # a notebook reading at the same moment sees all of it or nothing
+        return value
 
     def figure(self, fig, name: str):
         """Save ``fig`` as PNG and SVG (no timestamps or random ids) and show the PNG on the page:

@@ -15,6 +15,23 @@ from ..io.warehouse import TABLES, load_table, load_survey_frame
 __all__ = ["PeriodData"]
 
 
+#: survey waves read from files in this process (a report kernel renders many notebooks and
+#: periods): (path, size, modification time, instrument) → Survey. A file that changed is read again.
+_WAVES: dict = {}
+#: PLS fits of those waves by the Survey's id (the Survey is kept beside it, so the id is not reused)
+_FITS: dict = {}
+
+
+def _wave(path: Path, instrument):
+    from ..survey import load_survey
+
+    st = Path(path).stat()
+    key = (str(Path(path).resolve()), st.st_size, st.st_mtime_ns, str(instrument))
+    if key not in _WAVES:
+        _WAVES[key] = load_survey(path, instrument)
+    return _WAVES[key]
+
+
 class PeriodData:
     """Tables of ``data_dir`` up to the end of ``period`` (or within it), read once.
 
@@ -59,7 +76,7 @@ class PeriodData:
     def survey(self, period, instrument):
         """The survey wave of the quarter containing ``period`` as a checked Survey, or None (read
         and checked once per quarter and instrument)."""
-        from ..survey import Survey, load_survey
+        from ..survey import Survey
 
         q = parse_period(period).quarter()
         key = (q.label, str(instrument))
@@ -71,7 +88,7 @@ class PeriodData:
                     s = Survey.from_frame(frame, instrument, name=f"warehouse survey {q.label}")
             if s is None:
                 f = survey_file(self.data_dir, q.label)
-                s = load_survey(f, instrument) if f is not None else None
+                s = _wave(f, instrument) if f is not None else None
             self._surveys[key] = s
         return self._surveys[key]
 
@@ -99,8 +116,14 @@ class PeriodData:
 
         roles = self.comparison_quarters(instrument)
         waves = {**self.survey_history(instrument), **{q: self.survey(q, instrument) for q in roles.values()}}
-        history, by_quarter = wave_indices(dict(sorted(waves.items())))
-        return history, {role: by_quarter[q] for role, q in roles.items()}
+        cols, by_quarter = {}, {}
+        for q, s in sorted(waves.items()):
+            fitted = _FITS.get(id(s))
+            if fitted is None or fitted[0] is not s:
+                fitted = _FITS[id(s)] = (s, wave_indices({q: s})[1][q])
+            by_quarter[q] = fitted[1]
+            cols[q] = fitted[1].index
+        return pd.DataFrame(cols), {role: by_quarter[q] for role, q in roles.items()}
 
     def quarters(self) -> list[str]:
         """Every quarter from the first shipment up to this period's quarter, oldest first."""

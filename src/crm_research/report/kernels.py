@@ -7,15 +7,35 @@ shut down and replaced, never reused."""
 from __future__ import annotations
 
 import atexit
+import os
 import queue
 import threading
 from contextlib import contextmanager
 
-__all__ = ["KernelPool", "RESET"]
+__all__ = ["KernelPool", "RESET", "WARM"]
 
 #: run in a kernel before each notebook: nothing a previous notebook defined survives
 RESET = ("get_ipython().run_line_magic('reset', '-f')\n"
          "import matplotlib.pyplot as __plt\n__plt.close('all')\ndel __plt\n")
+
+
+#: run once in a new kernel, while the report run is still starting: the imports of the report
+#: notebooks and one drawing with the report fonts (matplotlib's font cache), so that the first
+#: notebook on each kernel pays for its own work only. Modules stay loaded across the namespace reset.
+WARM = ("import io as __io, warnings as __w\n"
+        "import numpy, pandas, scipy.stats, matplotlib\n"
+        "matplotlib.use('module://matplotlib_inline.backend_inline')\n"
+        "import matplotlib.pyplot as __plt\n"
+        "import crm_research, crm_research.report, crm_research.periodic, crm_research.validity\n"
+        "import crm_research.regression, crm_research.reliability, crm_research.models, crm_research.sem\n"
+        "import crm_research.plots.models, crm_research.plots.value, crm_research.present.plots.report\n"
+        "import crm_research.present.reporting, crm_research.present.text\n"
+        "from crm_research.present.plots.fonts import use_cjk_font as __cjk\n"
+        "with matplotlib.rc_context(__cjk()):\n"
+        "    __f = __plt.figure(figsize=(2, 1)); __f.text(0.1, 0.5, '满意度 Satisfaction 0123')\n"
+        "    __f.savefig(__io.BytesIO(), format='png'); __f.savefig(__io.BytesIO(), format='svg')\n"
+        "__plt.close('all')\n"
+        "del __io, __w, __plt, __f, __cjk\n")
 
 
 class KernelPool:
@@ -27,14 +47,43 @@ class KernelPool:
         self._free: queue.SimpleQueue = queue.SimpleQueue()
         self._all: list = []
         self._lock = threading.Lock()
+        self._starting = 0          # kernels being started in the background by prestart()
+        self._clean: set = set()
         atexit.register(self.close)
+
+    def prestart(self, n: int) -> None:
+        """Start ``n`` kernels in background threads and load the report notebooks' modules in
+        them, while the caller goes on (reading periods, importing papermill). A kernel that fails
+        to start here is simply not added: :meth:`kernel` starts one itself."""
+        def start():
+            try:
+                km = self._start()
+                self._run(km, WARM)
+                self._clean.add(km)     # nothing to reset before its first notebook
+                self._free.put(km)
+            except Exception:
+                pass
+            finally:
+                with self._lock:
+                    self._starting -= 1
+
+        with self._lock:
+            self._starting += n
+        for _ in range(n):
+            threading.Thread(target=start, daemon=True).start()
 
     def _start(self):
         from jupyter_client import KernelManager
 
         km = KernelManager(kernel_name="python3")
+        # one BLAS thread per kernel: the kernels already run side by side, one per core, and
+        # BLAS threads of two kernels competing for the same cores slow both (unless the operator
+        # chose a thread count)
+        env = dict(os.environ)
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env.setdefault(var, "1")
         # the kernel's own log (transport warnings, shutdown interrupts) only with --verbose
-        km.start_kernel(extra_arguments=[] if self.verbose else ["--IPKernelApp.log_level=CRITICAL"])
+        km.start_kernel(extra_arguments=[] if self.verbose else ["--IPKernelApp.log_level=CRITICAL"], env=env)
         kc = km.blocking_client()
         kc.start_channels()
         try:
@@ -45,28 +94,38 @@ class KernelPool:
             self._all.append(km)
         return km
 
-    def _reset(self, km) -> None:
+    def _run(self, km, code: str) -> None:
         kc = km.blocking_client()
         kc.start_channels()
         try:
-            reply = kc.execute_interactive(RESET, timeout=60, store_history=False, output_hook=lambda msg: None)
+            reply = kc.execute_interactive(code, timeout=60, store_history=False, output_hook=lambda msg: None)
         finally:
             kc.stop_channels()
         if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"kernel reset failed: {reply['content'].get('evalue', '')}")
+            raise RuntimeError(f"kernel set-up failed: {reply['content'].get('evalue', '')}")
+
+    def _take(self):
+        """A free kernel, waiting for one that prestart() is still starting; None if there is none."""
+        while True:
+            try:
+                return self._free.get(timeout=0.05)
+            except queue.Empty:
+                with self._lock:
+                    if self._starting <= 0 and self._free.empty():
+                        return None
 
     @contextmanager
     def kernel(self):
         """A kernel with an empty namespace; put back after a clean run, replaced after a failure."""
-        try:
-            km = self._free.get_nowait()
-        except queue.Empty:
-            km = None
+        km = self._take()
         if km is not None:
             try:
                 if not km.is_alive():
                     raise RuntimeError("kernel died")
-                self._reset(km)
+                if km in self._clean:
+                    self._clean.discard(km)
+                else:
+                    self._run(km, RESET)
             except Exception:
                 self._discard(km)
                 km = None

@@ -20,6 +20,7 @@ from pathlib import Path
 from .._core.errors import DataError
 from ..io.periods import discover_periods, parse_period
 from ..io.warehouse import sha256_file
+from .context import SHARED
 from .pages import record_runs, to_html, write_index
 
 __all__ = ["ReportError", "render_period", "render_reports"]
@@ -130,13 +131,15 @@ def render_period(period: str, *, data: Path, notebooks: list[Path], out: Path, 
         seconds[nb.name] = round(time.monotonic() - t0, 2)
 
     try:
-        # notebooks of one period are independent: run them two at a time (one kernel per core)
+        # notebooks of one period are independent: run them two at a time (one kernel per core),
+        # the longest first so that the two kernels finish at about the same time
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=max(1, min(parallel, len(notebooks)))) as pool:
-            for fut in [pool.submit(run_one, nb) for nb in notebooks]:
+            for fut in [pool.submit(run_one, nb) for nb in longest_first(notebooks, out)]:
                 fut.result()
         (tmp / ".record.lock").unlink(missing_ok=True)
+        shutil.rmtree(tmp / SHARED, ignore_errors=True)
     except BaseException:
         q = out / "_quarantine" / f"{period}-{started.strftime('%Y%m%dT%H%M%S')}"
         q.parent.mkdir(parents=True, exist_ok=True)
@@ -150,6 +153,23 @@ def render_period(period: str, *, data: Path, notebooks: list[Path], out: Path, 
     (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     publish(out, period, tmp)
     return final
+
+
+def longest_first(notebooks: list[Path], out: Path) -> list[Path]:
+    """The notebooks ordered by how long they took in the reports already in ``out`` (mean over
+    periods, longest first); notebooks never timed there come first, in name order. With no timed
+    report there yet, the larger notebook files first."""
+    took: dict[str, list[float]] = {}
+    for m in Path(out).glob("*/manifest.json"):
+        try:
+            for name, secs in json.loads(m.read_text(encoding="utf-8")).get("notebook_seconds", {}).items():
+                took.setdefault(name, []).append(float(secs))
+        except (OSError, ValueError, AttributeError, TypeError):
+            continue
+    mean = {k: sum(v) / len(v) for k, v in took.items()}
+    if not mean:    # nothing timed yet: the larger notebook (more cells) first
+        return sorted(notebooks, key=lambda nb: (-nb.stat().st_size, nb.name))
+    return sorted(notebooks, key=lambda nb: (nb.name in mean, -mean.get(nb.name, 0.0), nb.name))
 
 
 #: where complete period folders live; ``<out>/<period>`` is a symbolic link to one of them
@@ -230,6 +250,11 @@ class OutputLock:
         return False
 
 
+def _warm_worker(verbose: bool, n: int) -> None:
+    """Start this worker process's kernels before its first period arrives."""
+    _pool(verbose).prestart(n)
+
+
 def _render_one(args):
     period, kw = args
     t0 = time.monotonic()
@@ -259,6 +284,10 @@ def render_reports(*, period: str | None, all_periods: bool, data: Path, noteboo
         raise DataError(f"report: data folder {str(data)!r} not found")
     if engine not in ("duckdb", "spark"):
         raise DataError(f"report: --engine {engine!r} is not one of ['duckdb', 'spark']")
+    parallel = workers > 1 and not period
+    if not parallel:
+        # the kernels start (and load the notebooks' modules) while the periods are read and checked
+        _pool(verbose).prestart(min(2, len(nbs)))
     periods = discover_periods(data) if all_periods else [parse_period(period).label]
     kw = {"data": Path(data), "notebooks": nbs, "out": Path(out), "lang": lang, "timeout": timeout,
           "extra": {"engine": engine, "spark_master": spark_master, "audience": audience,
@@ -275,9 +304,10 @@ def render_reports(*, period: str | None, all_periods: bool, data: Path, noteboo
                 return x
         bar = tqdm(total=len(periods), desc="periods", disable=not sys.stderr.isatty())
         jobs = [(p, kw) for p in periods]
-        parallel = workers > 1 and len(periods) > 1
+        parallel = parallel and len(periods) > 1
         try:
-            with ProcessPoolExecutor(max_workers=workers) if parallel else contextlib.nullcontext() as pool:
+            with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker,
+                                     initargs=(verbose, min(2, len(nbs)))) if parallel else contextlib.nullcontext() as pool:
                 for row in (pool.map if parallel else map)(_render_one, jobs):
                     summary.append(row)
                     _log_row(log, row)
