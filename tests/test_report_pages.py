@@ -342,3 +342,13 @@ def test_external_headline_counts_below_five_are_suppressed(tmp_path):
     assert "3 already lost" in " ".join(period_summary_items(shown["internal"], "en"))
     page = report.write_index(tmp_path / "external", lang="en")
     assert "< 5" in page.read_text(encoding="utf-8") or "&lt; 5" in page.read_text(encoding="utf-8")
+
+
+def test_every_customer_type_of_the_sample_firm_has_a_name_in_both_languages():
+    """A customer type without a label was printed as its code ('ecommerce') in Chinese tables."""
+    from crm_research.present.labels import label
+    from crm_research.simulate import _TYPES
+
+    for t in _TYPES:
+        zh, en = label(t, "zh", ns="report"), label(t, "en", ns="report")
+        assert zh != t and en != t and not zh.isascii(), (t, zh, en)
