@@ -11,7 +11,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from crm_research import DataError
-from crm_research.models import ecsi_model, importance_performance, logistics_model, loyalty_curve, loyalty_stages, pls_path
+from crm_research.models import (ecsi_model, importance_performance, logistics_model, loyalty_curve, loyalty_stages,
+                                  pls_path, pls_predict)
 
 ROOT = Path(__file__).resolve().parents[1]
 REF = ROOT / "tests" / "reference" / "models"
@@ -269,3 +270,43 @@ def test_bootstrap_table_is_complete_and_consistent(mobi, fit):
     tot = b[b["kind"] == "total_indirect"].set_index(["from", "to"])["estimate"]
     assert_allclose(spec[tot.index], tot, atol=1e-12)
     assert fit.bootstrap is None
+
+
+# --- PLSpredict against the seminr port given the same shuffles (reference/models/make_pls_predict.py) ---
+
+
+@pytest.mark.parametrize("technique", ["EA", "DA"])
+def test_pls_predict_matches_seminr(mobi, technique):
+    got = pls_predict(mobi, *ecsi_model(), folds=10, repeats=10, seed=2019, technique=technique)
+    ref = pd.read_csv(REF / f"seminr_predict_{technique}.csv", index_col=0)
+    assert list(got.columns) == ["construct", "q2_predict", "rmse", "mae", "lm_rmse", "lm_mae"]
+    assert sorted(got.index) == sorted(ref.index) and len(got) == 19      # the endogenous constructs' items
+    assert_allclose(got[ref.columns].to_numpy(), ref.loc[got.index].to_numpy(), rtol=0, atol=1e-9)
+    assert got.loc["CUSA1", "construct"] == "Satisfaction"
+
+
+def test_pls_predict_seeded_and_invariant(mobi):
+    a = pls_predict(mobi, *ecsi_model(), folds=5, repeats=2, seed=7)
+    b = pls_predict(mobi[list(reversed(mobi.columns))], *ecsi_model(), folds=5, repeats=2, seed=7)
+    pd.testing.assert_frame_equal(a, b)
+    c = pls_predict(mobi, *ecsi_model(), folds=5, repeats=2, seed=8)
+    assert not np.allclose(a["rmse"], c["rmse"])
+    # Q²predict is 1 − SSE/SSE(naive): with folds = n the naive prediction of case i is the mean of
+    # the others, whose error is n/(n − 1) times the deviation from the full mean
+    m, s = ecsi_model()
+    small = mobi.iloc[:60]
+    loo = pls_predict(small, m, s, folds=60, repeats=1, seed=0)
+    y = small["CUSL1"]
+    sse_naive = ((y - y.mean()) ** 2).sum() * (60 / 59) ** 2
+    assert_allclose(loo.loc["CUSL1", "q2_predict"], 1 - loo.loc["CUSL1", "rmse"] ** 2 * 60 / sse_naive, rtol=1e-10)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"folds": 1}, r"pls_predict: folds=1 .*≥ 2"),
+    ({"folds": 251}, r"pls_predict: folds=251 is more than the 250 cases"),
+    ({"repeats": 0}, r"pls_predict: repeats=0"),
+    ({"technique": "XA"}, r"pls_predict: technique='XA' is not one of \['EA', 'DA'\]"),
+])
+def test_pls_predict_bad_input(mobi, kwargs, message):
+    with pytest.raises(DataError, match=message):
+        pls_predict(mobi, *ecsi_model(), **kwargs)
