@@ -12,7 +12,7 @@ from numpy.testing import assert_allclose
 
 from crm_research import DataError
 from crm_research.models import (ecsi_model, importance_performance, logistics_model, loyalty_curve, loyalty_stages,
-                                  pls_path, pls_predict)
+                                  pls_mga, pls_path, pls_predict)
 
 ROOT = Path(__file__).resolve().parents[1]
 REF = ROOT / "tests" / "reference" / "models"
@@ -310,3 +310,54 @@ def test_pls_predict_seeded_and_invariant(mobi):
 def test_pls_predict_bad_input(mobi, kwargs, message):
     with pytest.raises(DataError, match=message):
         pls_predict(mobi, *ecsi_model(), **kwargs)
+
+
+# --- permutation MGA (Chin & Dibbern 2010) against refitting pls_path group by group ---
+
+
+def test_pls_mga_equals_refitting_each_permutation(mobi):
+    meas, struct = ecsi_model()
+    d = mobi.assign(segment=np.where(mobi["CUEX1"] + np.arange(len(mobi)) % 3 > 7, "high", "low"))
+    n_perm, seed = 25, 3
+    got = pls_mga(d, meas, struct, group="segment", n_perm=n_perm, seed=seed)
+    assert list(got.columns) == ["from", "to", "high", "low", "difference", "p"]
+    first = (d["segment"] == "high").to_numpy()
+    fits = [pls_path(d[m], meas, struct).paths for m in (first, ~first)]
+    assert_allclose(got["high"], fits[0]["estimate"], rtol=0, atol=1e-8)     # iteration stops at Δw < 1e-7
+    assert_allclose(got["low"], fits[1]["estimate"], rtol=0, atol=1e-8)
+    assert_allclose(got["difference"], got["high"] - got["low"], rtol=0, atol=1e-15)
+    rng = np.random.default_rng(seed)
+    exceed = np.zeros(len(got))
+    for _ in range(n_perm):
+        m = rng.permutation(first)
+        diff = pls_path(d[m], meas, struct).paths["estimate"].to_numpy() - pls_path(d[~m], meas, struct).paths["estimate"].to_numpy()
+        exceed += np.abs(diff) >= np.abs(got["difference"].to_numpy())
+    assert_allclose(got["p"], exceed / n_perm, rtol=0, atol=1e-12)
+
+
+def test_pls_mga_finds_a_true_difference_and_not_a_false_one():
+    rng = np.random.default_rng(9)
+    n = 300
+    g = np.repeat(["a", "b"], n // 2)
+    xi = rng.normal(size=n)
+    eta = np.where(g == "a", 0.7, 0.0) * xi + rng.normal(scale=0.7, size=n)
+    zeta = 0.5 * eta + rng.normal(scale=0.8, size=n)      # same in both groups
+    cols = {f"x{k}": xi + rng.normal(scale=0.6, size=n) for k in range(3)}
+    cols |= {f"y{k}": eta + rng.normal(scale=0.6, size=n) for k in range(3)}
+    cols |= {f"z{k}": zeta + rng.normal(scale=0.6, size=n) for k in range(3)}
+    d = pd.DataFrame(cols).assign(g=g)
+    m = {"X": ["x0", "x1", "x2"], "Y": ["y0", "y1", "y2"], "Z": ["z0", "z1", "z2"]}
+    out = pls_mga(d, m, [("X", "Y"), ("Y", "Z")], group="g", n_perm=500, seed=1).set_index(["from", "to"])
+    assert out.loc[("X", "Y"), "difference"] > 0.4 and out.loc[("X", "Y"), "p"] < 0.01
+    assert out.loc[("Y", "Z"), "p"] > 0.05
+
+
+@pytest.mark.parametrize("change, group, message", [
+    (lambda d: d, "nope", r"pls_mga: group must name a column of data .*got 'nope'"),
+    (lambda d: d.assign(g=np.arange(len(d)) % 3), "g", r"pls_mga: group column 'g' must hold exactly two groups, found 3"),
+    (lambda d: d.assign(g=np.where(np.arange(len(d)) < 5, "few", "many")), "g", r"pls_mga: group 'few' of 'g' has 5 cases"),
+    (lambda d: d.assign(g=[np.nan] + [1] * 124 + [2] * 125), "g", r"pls_mga: group column 'g' is empty in 1 cases"),
+])
+def test_pls_mga_bad_group(mobi, change, group, message):
+    with pytest.raises(DataError, match=message):
+        pls_mga(change(mobi), *ecsi_model(), group=group, n_perm=10)
