@@ -361,3 +361,66 @@ def test_pls_mga_finds_a_true_difference_and_not_a_false_one():
 def test_pls_mga_bad_group(mobi, change, group, message):
     with pytest.raises(DataError, match=message):
         pls_mga(change(mobi), *ecsi_model(), group=group, n_perm=10)
+
+
+# --- consistent PLS (PLSc): R seminr's fixtures and the seminr port (reference/models/make_pls_consistent.py) ---
+
+
+def test_plsc_matches_r_seminr_fixture(mobi):
+    m = {"Image": [f"IMAG{i}" for i in range(1, 6)], "Expectation": ["CUEX1", "CUEX2", "CUEX3"],
+         "Value": ["PERV1", "PERV2"], "Satisfaction": ["CUSA1", "CUSA2", "CUSA3"]}
+    got = pls_path(mobi, m, [(c, "Satisfaction") for c in ("Image", "Expectation", "Value")],
+                   scheme="factorial", consistent=True)
+    assert got.consistent
+    paths = _seminr("R_plsc_path_coef1")
+    assert max(_path_errors(got.paths, paths)) < 1e-6       # R's expect_equal tolerance is 1e-5
+    lo = _seminr("R_plsc_loadings1")
+    assert max(abs(r["loading"] - lo.loc[r["item"], r["construct"]]) for _, r in got.loadings.iterrows()) < 1e-6
+    assert_allclose(got.r2["Satisfaction"], _seminr("R_plsc_rsquaredplsc").loc["Rsq", "Satisfaction"], rtol=0, atol=1e-7)
+    plain = pls_path(mobi, m, [(c, "Satisfaction") for c in ("Image", "Expectation", "Value")], scheme="factorial")
+    assert got.r2["Satisfaction"] > plain.r2["Satisfaction"] + 0.1     # disattenuation raises R²
+    assert_allclose(got.weights["weight"], plain.weights["weight"], atol=1e-12)
+
+
+def test_plsc_ecsi_matches_seminr_port(mobi):
+    got = pls_path(mobi, *ecsi_model(), consistent=True)
+    assert max(_path_errors(got.paths, _seminr("plsc_path_coef"))) < 1e-8
+    lo = _seminr("plsc_outer_loadings")
+    assert max(abs(r["loading"] - lo.loc[r["item"], r["construct"]]) for _, r in got.loadings.iterrows()) < 1e-8
+    r2 = _seminr("plsc_r_squared").loc["Rsq"]
+    assert_allclose(got.r2[r2.index], r2, rtol=0, atol=1e-8)
+    rel = _seminr("plsc_reliability").rename(columns={"rhoA": "rho_a", "rhoC": "rho_c", "AVE": "ave"})
+    assert_allclose(got.reliability.to_numpy(), rel.loc[got.reliability.index, got.reliability.columns].to_numpy(),
+                    rtol=0, atol=1e-8)
+    fs = _seminr("plsc_f_square")
+    assert max(abs(r["f2"] - fs.loc[r["from"], r["to"]]) for _, r in got.f2.iterrows()) < 1e-7
+    p = got.paths.set_index(["from", "to"])["estimate"]
+    assert_allclose(got.total_effects.loc["Value", "Loyalty"],
+                    p[("Value", "Satisfaction")] * (p[("Satisfaction", "Loyalty")] + p[("Satisfaction", "Complaints")]
+                                                    * p[("Complaints", "Loyalty")]), rtol=1e-12)
+
+
+def test_plsc_mode_b_constructs_are_composites(mobi):
+    m, s = ecsi_model()
+    got = pls_path(mobi, m, s, modes={"Quality": "B"}, consistent=True)
+    plain = pls_path(mobi, m, s, modes={"Quality": "B"})
+    q = got.loadings["construct"] == "Quality"
+    assert_allclose(got.loadings.loc[q, "loading"], plain.loadings.loc[q, "loading"], atol=1e-12)
+    assert not np.allclose(got.loadings.loc[~q, "loading"], plain.loadings.loc[~q, "loading"])
+
+
+def test_plsc_bootstrap_equals_refitting_each_resample(mobi):
+    meas, struct = ecsi_model()
+    n_boot, seed = 12, 5
+    res = pls_path(mobi, meas, struct, consistent=True, n_boot=n_boot, seed=seed)
+    idx = np.random.default_rng(seed).integers(0, len(mobi), size=(n_boot, len(mobi)))
+    draws = np.array([pls_path(mobi.iloc[i].reset_index(drop=True), meas, struct, consistent=True).paths["estimate"]
+                      for i in idx])
+    assert_allclose(res.paths["se"], draws.std(axis=0, ddof=1), rtol=1e-6, atol=1e-9)
+    lo = res.bootstrap[res.bootstrap["kind"] == "loading"].set_index("to")["estimate"]
+    assert_allclose(lo[res.loadings["item"]], res.loadings["loading"], atol=1e-12)
+
+
+def test_plsc_bad_flag(mobi):
+    with pytest.raises(DataError, match=r"pls_path: consistent='yes' is not one of \[False, True\]"):
+        pls_path(mobi, *ecsi_model(), consistent="yes")

@@ -197,12 +197,43 @@ def _pls_cov(S, block, adj, scheme, tol=1e-7, max_iter=300, mode_b=()):
     return w, it, converged
 
 
-def _cov_estimates(S, w, block, adj):
-    """Loadings (B, p), paths (B, m, m) and R² (B, m) from correlation matrices and weights."""
+def _rho_a(S, w, block):
+    """ρA (B, m) of every construct from item correlations S (B, p, p) and weights w (B, p) scaled to
+    unit-variance scores (Dijkstra & Henseler, 2015): with R_b the block's correlations,
+    ρA = (w'w)² · w'(R_b − diag R_b)w / w'(ww' − diag(ww'))w = (w'w)²(w'R_b w − w'w)/((w'w)² − Σw⁴);
+    1 for a single-item construct."""
+    m = block.shape[1]
+    out = np.ones((len(S), m))
+    for j in range(m):
+        sel = np.where(block[:, j] == 1)[0]
+        if len(sel) < 2:
+            continue
+        wb = w[:, sel]
+        ww = (wb * wb).sum(axis=1)
+        quad = np.einsum("bi,bij,bj->b", wb, S[:, sel][:, :, sel], wb)
+        out[:, j] = ww ** 2 * (quad - ww) / (ww ** 2 - (wb ** 4).sum(axis=1))
+    return out
+
+
+def _cov_estimates(S, w, block, adj, common=()):
+    """Loadings (B, p), paths (B, m, m) and R² (B, m) from correlation matrices and weights.
+
+    Constructs in ``common`` are common factors estimated consistently (PLSc; Dijkstra &
+    Henseler, 2015): their scores' correlations are divided by √(ρA,i ρA,j) before the paths and R²
+    are solved, and their loadings are λ = w·√ρA/(w'w), as seminr's ``PLSc()``."""
     wm = w[:, :, None] * block
     sw = S @ wm
     r = wm.transpose(0, 2, 1) @ sw
+    load = (sw * block).sum(axis=2)
     m = block.shape[1]
+    if len(common):
+        rho = np.ones(r.shape[:2])
+        rho[:, list(common)] = _rho_a(S, w, block)[:, list(common)]
+        r = r / np.sqrt(rho[:, :, None] * rho[:, None, :])
+        r[:, np.arange(m), np.arange(m)] = 1.0
+        fixed = block[:, list(common)].sum(axis=1) == 1
+        scale = np.sqrt(rho) / ((w ** 2) @ block)            # √ρA/(w'w) per construct
+        load[:, fixed] = (w * (scale @ block.T))[:, fixed]
     paths = np.zeros_like(r)
     r2 = np.full(r.shape[:2], np.nan)
     for j in range(m):
@@ -211,7 +242,7 @@ def _cov_estimates(S, w, block, adj):
             coef = np.linalg.solve(r[:, pred][:, :, pred], r[:, pred, j][..., None])[..., 0]
             paths[:, pred, j] = coef
             r2[:, j] = (coef * r[:, pred, j]).sum(axis=1)
-    return (sw * block).sum(axis=2), paths, r2
+    return load, paths, r2
 
 
 def _resample_corr(a, counts):
@@ -273,14 +304,14 @@ def _vif_diag(r: np.ndarray) -> np.ndarray:
     return np.ones(1) if r.shape[0] == 1 else np.diag(np.linalg.inv(r))
 
 
-def _assessment(r, w, block, adj, names, items):
+def _assessment(r, w, block, adj, names, items, load):
     """The quality criteria SmartPLS reports, from one fit: the item correlations ``r`` (p, p) and
     the weights ``w`` (p,) scaled to unit-variance scores.
 
     - cross-loadings: correlations of every item with every construct score;
-    - reliability per construct from the item correlations R_b and loadings λ: Cronbach's α on
-      standardised items, k/(k − 1)·(1 − k/ΣR_b); ρC = (Σλ)²/((Σλ)² + Σ(1 − λ²)); AVE = mean λ²;
-      ρA = (w'w)² · w'(R_b − diag R_b)w / w'(ww' − diag(ww'))w (Dijkstra & Henseler, 2015);
+    - reliability per construct from the item correlations R_b and loadings λ (``load``: PLSc's
+      corrected ones for a consistent fit): Cronbach's α on standardised items,
+      k/(k − 1)·(1 − k/ΣR_b); ρC = (Σλ)²/((Σλ)² + Σ(1 − λ²)); AVE = mean λ²; ρA (:func:`_rho_a`);
       1 for a single-item construct, as seminr and SmartPLS print;
     - HTMT: mean absolute correlation between the items of two constructs over the geometric mean
       of their mean absolute within-construct correlations (Henseler, Ringle & Sarstedt, 2015, the
@@ -292,18 +323,16 @@ def _assessment(r, w, block, adj, names, items):
     wm = w[:, None] * block
     cross = r @ wm                                   # items with the unit-variance scores
     rel, outer_vif = [], np.ones(p)
+    rho = _rho_a(r[None], w[None], block)[0]
     for j, c in enumerate(names):
         sel = np.where(block[:, j] == 1)[0]
         k = len(sel)
-        lam = cross[sel, j]
+        lam = load[sel]
         if k == 1:
             rel.append({"construct": c, "alpha": 1.0, "rho_a": 1.0, "rho_c": 1.0, "ave": float(lam[0] ** 2)})
             continue
-        rb, wb = r[np.ix_(sel, sel)], w[sel]
-        off = rb - np.diag(np.diag(rb))
-        ww = np.outer(wb, wb)
-        rho_a = (wb @ wb) ** 2 * (wb @ off @ wb) / (wb @ (ww - np.diag(np.diag(ww))) @ wb)
-        rel.append({"construct": c, "alpha": k / (k - 1) * (1 - k / rb.sum()), "rho_a": float(rho_a),
+        rb = r[np.ix_(sel, sel)]
+        rel.append({"construct": c, "alpha": k / (k - 1) * (1 - k / rb.sum()), "rho_a": float(rho[j]),
                     "rho_c": lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum()), "ave": float((lam**2).mean())})
         outer_vif[sel] = _vif_diag(rb)
     htmt = _htmt_batch(r[None], block)[0]
@@ -318,10 +347,11 @@ def _assessment(r, w, block, adj, names, items):
             pd.DataFrame(cross, index=items, columns=names))
 
 
-def _f2(S, block, adj, scheme, mode_b, r2, names) -> pd.DataFrame:
+def _f2(S, block, adj, scheme, mode_b, r2, names, common=()) -> pd.DataFrame:
     """f² of every path i → j = (R²_j − R²_j,excluded)/(1 − R²_j) (Cohen, 1988), R²_j,excluded from
     the model re-estimated without that path, as seminr and SmartPLS compute it (constructs left
-    without any path are left out of that re-estimation; a target left without predictors has R² 0)."""
+    without any path are left out of that re-estimation; a target left without predictors has R² 0).
+    A consistent fit (``common``) is re-estimated consistently, as seminr's summary of a PLSc model."""
     rows = []
     for i, j in zip(*np.where(adj)):
         cut = adj.copy()
@@ -333,9 +363,10 @@ def _f2(S, block, adj, scheme, mode_b, r2, names) -> pd.DataFrame:
             sub = block[np.ix_(sel, keep)]
             cut_k = cut[np.ix_(keep, keep)]
             mb = tuple(int(np.where(keep == q)[0][0]) for q in mode_b if q in keep)
+            cm = tuple(int(np.where(keep == q)[0][0]) for q in common if q in keep)
             s_sel = S[:, sel][:, :, sel]
             w, _, _ = _pls_cov(s_sel, sub, cut_k, scheme, mode_b=mb)
-            r2_without = _cov_estimates(s_sel, w, sub, cut_k)[2][0, int(np.where(keep == j)[0][0])]
+            r2_without = _cov_estimates(s_sel, w, sub, cut_k, cm)[2][0, int(np.where(keep == j)[0][0])]
         rows.append({"from": names[i], "to": names[j], "f2": (r2[0, j] - r2_without) / (1 - r2[0, j])})
     return pd.DataFrame(rows)
 
@@ -346,7 +377,8 @@ class PLSResult(Result):
     (by construct: ``alpha``, ``rho_a``, ``rho_c``, ``ave``), ``htmt`` (construct × construct),
     ``f2`` (``from``, ``to``, ``f2``), ``vif`` (inner model: ``from``, ``to``, ``vif``),
     ``outer_vif`` (by item), ``cross_loadings`` (item × construct); ``n_used`` cases,
-    ``n_replaced`` answers mean-replaced (``missing="mean"``), ``modes`` construct → "A"/"B"."""
+    ``n_replaced`` answers mean-replaced (``missing="mean"``), ``modes`` construct → "A"/"B",
+    ``consistent`` whether paths, R² and loadings are PLSc's."""
 
     paths: pd.DataFrame
     r2: pd.Series
@@ -370,6 +402,7 @@ class PLSResult(Result):
     modes: dict
     bootstrap: pd.DataFrame | None = None
     n_boot: int = 0
+    consistent: bool = False
 
     title = "PLS path model"
 
@@ -392,7 +425,7 @@ class PLSResult(Result):
         return pls_verdict(self, lang, names=names)
 
 
-def _bootstrap(a, S0, block, adj, scheme, mode_b, n_boot, seed, ci, names, items, w, load, paths):
+def _bootstrap(a, S0, block, adj, scheme, mode_b, n_boot, seed, ci, names, items, w, load, paths, common=()):
     """Bootstrap of every estimate SmartPLS bootstraps, all resamples at once in covariance space:
     paths, total and total indirect effects, specific indirect effects (every chain of two or more
     paths; the product of its coefficients), outer loadings and weights, HTMT. One row per
@@ -432,7 +465,7 @@ def _bootstrap(a, S0, block, adj, scheme, mode_b, n_boot, seed, ci, names, items
         counts = resample_counts(n, min(1000, n_boot - start), rng)
         S = _resample_corr(a, counts)
         wb, _, _ = _pls_cov(S, block, adj, scheme, mode_b=mode_b)
-        lb, pb, _ = _cov_estimates(S, wb, block, adj)
+        lb, pb, _ = _cov_estimates(S, wb, block, adj, common)
         draws.append(stats_of(S, wb, lb, pb))
     draws = np.concatenate(draws)
     ok = np.isfinite(draws).all(axis=1)
@@ -457,9 +490,9 @@ def _bootstrap(a, S0, block, adj, scheme, mode_b, n_boot, seed, ci, names, items
 
 
 @validate_params(scheme=OneOf("path", "factorial", "centroid"), n_boot=Integer(min=0), ci=Probability(),
-                 missing=OneOf("mean", "listwise"))
+                 missing=OneOf("mean", "listwise"), consistent=OneOf(False, True))
 def pls_path(data, measurement, structural=None, *, scheme="path", n_boot=0, seed=None, ci: float = 0.95,
-             scale=None, missing="mean", modes=None) -> PLSResult:
+             scale=None, missing="mean", modes=None, consistent=False) -> PLSResult:
     """PLS path modelling (standardised indicators; mode A, or mode B for formative constructs).
 
     Parameters
@@ -480,6 +513,16 @@ def pls_path(data, measurement, structural=None, *, scheme="path", n_boot=0, see
     modes : dict, optional
         construct → ``"A"`` (reflective, default) or ``"B"`` (formative: outer weights by
         regression of the inner proxy on the block's items).
+    consistent : bool
+        Consistent PLS (PLSc; Dijkstra & Henseler, 2015), as seminr's ``PLSc()`` and SmartPLS's
+        PLSc: the mode A constructs are common factors. With the PLS weights scaled to
+        unit-variance scores and ρA = (w'w)²·w'(R_b − diag R_b)w / ((w'w)² − Σw⁴) (1 for a single
+        item, and for mode B composites), the scores' correlations are disattenuated,
+        r̃_ij = r_ij/√(ρA,i ρA,j), the paths and R² solved from r̃ (β_j = R̃_pp⁻¹ r̃_pj,
+        R²_j = β_j'r̃_pj), and the loadings corrected, λ = w·√ρA/(w'w); ρC, AVE, f², the
+        total effects and the bootstrap follow (each resample re-estimated consistently). Weights,
+        scores, cross-loadings, HTMT and the index are those of PLS. Checked against R seminr's
+        PLSc fixtures and the seminr port (tests/reference/models/make_pls_consistent.py).
 
     Returns paths (``from``, ``to``, ``estimate`` [+ ``se``, ``t``, ``p``, ``ci_low``,
     ``ci_high``]), R² by endogenous construct, outer loadings and weights, construct scores,
@@ -503,10 +546,11 @@ def pls_path(data, measurement, structural=None, *, scheme="path", n_boot=0, see
     xs = _standardise(a)
     S = (xs.transpose(0, 2, 1) @ xs) / (xs.shape[1] - 1)       # the item correlations
     w, it, conv = _pls_cov(S, block, adj, scheme, mode_b=mode_b)
+    common = tuple(j for j, c in enumerate(names) if modes[c] == "A") if consistent else ()
     if not conv:
         warnings.warn(f"{func}: the PLS iteration did not converge in {it} iterations; estimates are not stable",
                       StatWarning, stacklevel=2)
-    load, paths, r2 = _cov_estimates(S, w, block, adj)
+    load, paths, r2 = _cov_estimates(S, w, block, adj, common)
     y = xs @ (w[:, :, None] * block)                           # scores, unit variance by the weights' scale
     edges = [(i, j) for i in range(len(names)) for j in range(len(names)) if adj[i, j]]
     out = pd.DataFrame({"from": [names[i] for i, _ in edges], "to": [names[j] for _, j in edges],
@@ -515,12 +559,12 @@ def pls_path(data, measurement, structural=None, *, scheme="path", n_boot=0, see
     boot_table, n_ok = None, 0
     if n_boot:
         boot_table, n_ok = _bootstrap(a[0], S, block, adj, scheme, mode_b, n_boot, seed, ci, names, items,
-                                      w, load, paths)
+                                      w, load, paths, common)
         path_rows = boot_table[boot_table["kind"] == "path"].set_index(["from", "to"])
         keys = list(zip(out["from"], out["to"]))
         for c in ("se", "t", "p", "ci_low", "ci_high"):
             out[c] = path_rows.loc[keys, c].to_numpy()
-    reliability, htmt, vif, outer_vif, cross = _assessment(S[0], w[0], block, adj, names, items)
+    reliability, htmt, vif, outer_vif, cross = _assessment(S[0], w[0], block, adj, names, items, load[0])
     sd = x.std(ddof=1).to_numpy()
     lo, hi = (float(x.min().min()), float(x.max().max())) if scale is None else map(float, scale)
     raw_w = w[0] / sd
@@ -535,8 +579,8 @@ def pls_path(data, measurement, structural=None, *, scheme="path", n_boot=0, see
     scores = pd.DataFrame(y[0], index=x.index, columns=names)
     return PLSResult(out, r2s, loadings, weights, scores, pd.Series(index, name="index"),
                      pd.DataFrame(total, index=names, columns=names), len(x), it, conv, scheme,
-                     reliability, htmt, _f2(S, block, adj, scheme, mode_b, r2, names), vif, outer_vif, cross,
-                     len(x), replaced, modes, boot_table, n_ok)
+                     reliability, htmt, _f2(S, block, adj, scheme, mode_b, r2, names, common), vif, outer_vif, cross,
+                     len(x), replaced, modes, boot_table, n_ok, bool(consistent))
 
 
 # ---------------------------------------------------------------------------------------------
