@@ -424,3 +424,66 @@ def test_plsc_bootstrap_equals_refitting_each_resample(mobi):
 def test_plsc_bad_flag(mobi):
     with pytest.raises(DataError, match=r"pls_path: consistent='yes' is not one of \[False, True\]"):
         pls_path(mobi, *ecsi_model(), consistent="yes")
+
+
+# --- higher-order constructs: R seminr's two-stage fixtures and the seminr port (reference/models/make_pls_higher_order.py) ---
+
+
+HOC_MEAS = {"Image": [f"IMAG{i}" for i in range(1, 6)], "Expectation": ["CUEX1", "CUEX2", "CUEX3"],
+            "Quality": [f"PERQ{i}" for i in range(1, 8)], "Value": ["PERV1", "PERV2"], "Complaints": ["CUSCO"],
+            "Loyalty": ["CUSL1", "CUSL2", "CUSL3"]}
+HOC_PATHS = [("Expectation", "Satisfaction"), ("Quality", "Satisfaction"), ("Satisfaction", ["Complaints", "Loyalty"])]
+HOC = {"Satisfaction": ["Image", "Value"]}
+
+
+def _long(name):
+    """A seminr construct matrix as (item, construct) → value, its zeros left out (items may repeat)."""
+    t = _seminr(name).stack()
+    return t[t != 0]
+
+
+def test_two_stage_hoc_matches_r_seminr(mobi):
+    got = pls_path(mobi, HOC_MEAS, HOC_PATHS, higher_order=HOC)
+    assert max(_path_errors(got.paths, _seminr("R_hoc_paths"))) < 1e-8
+    for field, col, ref in ((got.loadings, "loading", "R_hoc_loadings"), (got.weights, "weight", "R_hoc_weights")):
+        ref = _long(ref)
+        assert len(field) == len(ref) == 23
+        assert_allclose(field.set_index(["item", "construct"])[col].loc[ref.index], ref, rtol=0, atol=1e-8)
+    assert got.higher_order == HOC and got.stage1 is not None
+    assert list(got.stage1.paths.query("to == 'Image'")["from"]) == ["Expectation", "Quality"]
+    assert {"Image", "Value", "Satisfaction"} <= set(got.reliability.index)
+    assert {"Image", "Value"} <= set(got.scores.columns)
+    # the stage-2 indicators of Satisfaction are the stage-1 scores: its index lies between theirs
+    lo, hi = sorted(got.stage1.index[["Image", "Value"]])
+    assert lo < got.index["Satisfaction"] < hi
+    boot = pls_path(mobi, HOC_MEAS, HOC_PATHS, higher_order=HOC, n_boot=50, seed=1)
+    assert_allclose(boot.paths["estimate"], got.paths["estimate"], atol=1e-12)
+    assert (boot.paths["se"] > 0).all()
+
+
+def test_repeated_indicators_hoc_matches_seminr_port(mobi):
+    got = pls_path(mobi, HOC_MEAS, HOC_PATHS, higher_order=HOC, hoc_method="repeated")
+    assert max(_path_errors(got.paths, _seminr("repeated_path_coef"))) < 1e-8
+    assert set(zip(got.paths["from"], got.paths["to"])) >= {("Satisfaction", "Image"), ("Satisfaction", "Value")}
+    ref = _long("repeated_outer_loadings")
+    assert len(got.loadings) == len(ref) == 28                 # 21 items, IMAG1–5 and PERV1–2 twice
+    assert_allclose(got.loadings.set_index(["item", "construct"])["loading"].loc[ref.index], ref, rtol=0, atol=1e-7)
+    r2 = _seminr("repeated_r_squared").loc["Rsq"]
+    assert_allclose(got.r2[r2.index], r2, rtol=0, atol=1e-8)
+    formative = pls_path(mobi, HOC_MEAS, HOC_PATHS, higher_order=HOC, hoc_method="repeated", modes={"Satisfaction": "B"})
+    assert ("Image", "Satisfaction") in set(zip(formative.paths["from"], formative.paths["to"]))
+
+
+@pytest.mark.parametrize("measurement, structural, higher_order, message", [
+    (HOC_MEAS | {"Satisfaction": ["CUSA1"]}, HOC_PATHS, HOC, r"higher-order construct 'Satisfaction' must not have items"),
+    (HOC_MEAS, HOC_PATHS, {"Satisfaction": ["Image", "Valu"]}, r"higher_order\['Satisfaction'\] .*not in measurement: \['Valu'\]"),
+    (HOC_MEAS, HOC_PATHS, {"Satisfaction": ["Image"]}, r"higher_order\['Satisfaction'\] must list two or more"),
+    (HOC_MEAS, HOC_PATHS + [("Image", "Loyalty")], HOC, r"lower-order constructs \['Image'\] of 'Satisfaction'"),
+    (HOC_MEAS, HOC_PATHS, {"Delight": ["Image", "Value"]}, r"higher-order construct 'Delight' is in no structural path"),
+    (HOC_MEAS, HOC_PATHS, ["Image", "Value"], r"higher_order must map a higher-order construct"),
+])
+def test_bad_higher_order(mobi, measurement, structural, higher_order, message):
+    with pytest.raises(DataError, match="pls_path: " + message):
+        pls_path(mobi, measurement, structural, higher_order=higher_order)
+    with pytest.raises(DataError, match=r"hoc_method='three_stage' is not one of"):
+        pls_path(mobi, HOC_MEAS, HOC_PATHS, higher_order=HOC, hoc_method="three_stage")

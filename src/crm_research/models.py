@@ -11,6 +11,7 @@ ECSI results on the mobile-phone data (tests/reference/models).
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 
 import numpy as np
@@ -55,6 +56,18 @@ def logistics_model(instrument="logistics_csl"):
     return {c: list(items) for c, items in spec.measurement.items()}, list(spec.paths)
 
 
+def _path_pairs(structural, func):
+    """(source, target) pairs of construct names, a ``(source, [targets])`` entry giving one per target."""
+    out = []
+    for pair in structural:
+        try:
+            src, tgt = pair
+        except (TypeError, ValueError):
+            raise DataError(f"{func}: structural entries must be (source, target) pairs, got {pair!r}") from None
+        out += [(src, t) for t in ([tgt] if isinstance(tgt, str) else list(tgt))]
+    return out
+
+
 def _parse(data, measurement, structural, func, missing="listwise"):
     """Measurement from the one model parser (:func:`crm_research.spec.parse_model`: a dict
     construct → items, lavaan syntax or a ModelSpec); structural paths as (source, target) pairs
@@ -73,17 +86,12 @@ def _parse(data, measurement, structural, func, missing="listwise"):
         if absent:
             raise DataError(f"{func}: construct {c!r}: items not found in data: {absent}")
     edges = []
-    for pair in structural:
-        try:
-            src, tgt = pair
-        except (TypeError, ValueError):
-            raise DataError(f"{func}: structural entries must be (source, target) pairs, got {pair!r}") from None
-        for t in ([tgt] if isinstance(tgt, str) else list(tgt)):
-            for end in (src, t):
-                if end not in measurement:
-                    raise DataError(f"{func}: structural path {src!r} → {t!r} names unknown construct {end!r}; "
-                                    f"constructs are {names}")
-            edges.append((names.index(src), names.index(t)))
+    for src, t in _path_pairs(structural, func):
+        for end in (src, t):
+            if end not in measurement:
+                raise DataError(f"{func}: structural path {src!r} → {t!r} names unknown construct {end!r}; "
+                                f"constructs are {names}")
+        edges.append((names.index(src), names.index(t)))
     m = len(names)
     adj = np.zeros((m, m), bool)
     for s, t in edges:
@@ -378,7 +386,8 @@ class PLSResult(Result):
     ``f2`` (``from``, ``to``, ``f2``), ``vif`` (inner model: ``from``, ``to``, ``vif``),
     ``outer_vif`` (by item), ``cross_loadings`` (item × construct); ``n_used`` cases,
     ``n_replaced`` answers mean-replaced (``missing="mean"``), ``modes`` construct → "A"/"B",
-    ``consistent`` whether paths, R² and loadings are PLSc's."""
+    ``consistent`` whether paths, R² and loadings are PLSc's; ``higher_order`` the higher-order
+    constructs' dimensions and ``stage1`` the first-stage fit of the two-stage approach."""
 
     paths: pd.DataFrame
     r2: pd.Series
@@ -403,6 +412,8 @@ class PLSResult(Result):
     bootstrap: pd.DataFrame | None = None
     n_boot: int = 0
     consistent: bool = False
+    higher_order: dict | None = None
+    stage1: "PLSResult | None" = None
 
     title = "PLS path model"
 
@@ -490,9 +501,11 @@ def _bootstrap(a, S0, block, adj, scheme, mode_b, n_boot, seed, ci, names, items
 
 
 @validate_params(scheme=OneOf("path", "factorial", "centroid"), n_boot=Integer(min=0), ci=Probability(),
-                 missing=OneOf("mean", "listwise"), consistent=OneOf(False, True))
+                 missing=OneOf("mean", "listwise"), consistent=OneOf(False, True),
+                 hoc_method=OneOf("two_stage", "repeated"))
 def pls_path(data, measurement, structural=None, *, scheme="path", n_boot=0, seed=None, ci: float = 0.95,
-             scale=None, missing="mean", modes=None, consistent=False) -> PLSResult:
+             scale=None, missing="mean", modes=None, consistent=False, higher_order=None,
+             hoc_method="two_stage") -> PLSResult:
     """PLS path modelling (standardised indicators; mode A, or mode B for formative constructs).
 
     Parameters
@@ -523,6 +536,24 @@ def pls_path(data, measurement, structural=None, *, scheme="path", n_boot=0, see
         total effects and the bootstrap follow (each resample re-estimated consistently). Weights,
         scores, cross-loadings, HTMT and the index are those of PLS. Checked against R seminr's
         PLSc fixtures and the seminr port (tests/reference/models/make_pls_consistent.py).
+    higher_order : dict, optional
+        Higher-order construct → its lower-order constructs (two or more constructs of
+        ``measurement``), e.g. ``{"Satisfaction": ["Image", "Value"]}``; the higher-order construct
+        appears in ``structural`` only, its dimensions in ``measurement`` only. ``modes`` may set it
+        to "B". See ``hoc_method``.
+    hoc_method : {"two_stage", "repeated"}
+        ``"two_stage"`` (Becker, Klein & Wetzels, 2012; seminr's
+        ``higher_composite(method = two_stage)``): stage 1 estimates the model with the higher-order
+        construct replaced by its dimensions (its antecedents → each dimension, each dimension → its
+        outcomes); stage 2 the model itself, the higher-order construct measured by the dimensions'
+        stage-1 scores (unit variance). Paths, R², f², HTMT and the bootstrap are stage 2's (the
+        scores fixed, as SmartPLS users run stage 2 on saved scores); ``loadings``, ``weights`` and
+        ``reliability`` also list the dimensions' items from stage 1, ``stage1`` holds that fit, and
+        the higher-order index is the weighted mean of its dimensions' indices.
+        ``"repeated"`` (repeated indicators; Lohmöller, 1989; Becker et al., 2012): the
+        higher-order construct is measured by all its dimensions' items again and linked to them
+        by paths, higher-order → dimension for mode A (reflective–reflective) and dimension →
+        higher-order for mode B (reflective–formative); one PLS fit.
 
     Returns paths (``from``, ``to``, ``estimate`` [+ ``se``, ``t``, ``p``, ``ci_low``,
     ``ci_high``]), R² by endogenous construct, outer loadings and weights, construct scores,
@@ -532,6 +563,10 @@ def pls_path(data, measurement, structural=None, *, scheme="path", n_boot=0, see
     (Fornell et al., 1996).
     """
     func = "pls_path"
+    if higher_order is not None:
+        return _higher_order(data, measurement, structural, higher_order, hoc_method, func,
+                             dict(scheme=scheme, n_boot=n_boot, seed=seed, ci=ci, scale=scale, missing=missing,
+                                  modes=modes, consistent=consistent))
     x, items, names, block, adj, dropped, replaced = _parse(data, measurement, structural, func, missing)
     modes = dict(modes or {})
     unknown = [c for c in modes if c not in names]
@@ -825,6 +860,104 @@ def pls_mga(data, measurement, structural=None, group=None, *, n_perm=1000, seed
     out["difference"] = d[0]
     out["p"] = (np.abs(dp) >= np.abs(d[0]) - 1e-12).mean(axis=0)
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# higher-order constructs
+
+
+def _hoc_spec(measurement, structural, higher_order, func):
+    """Checked measurement dict, (source, target) pairs and higher-order map of a model with
+    higher-order constructs."""
+    spec = parse_model({c: [v] if isinstance(v, str) else v for c, v in measurement.items()}
+                       if isinstance(measurement, dict) else measurement)
+    meas = {c: list(v) for c, v in spec.measurement.items()}
+    if structural is None:
+        structural = list(spec.paths)
+    if not isinstance(higher_order, dict) or not higher_order:
+        raise DataError(f"{func}: higher_order must map a higher-order construct to its lower-order constructs, "
+                        f"e.g. {{'Satisfaction': ['Image', 'Value']}}; got {higher_order!r}")
+    edges = _path_pairs(structural, func)
+    hoc = {}
+    used = []
+    in_paths = {c for e in edges for c in e}
+    for h, dims in higher_order.items():
+        dims = [dims] if isinstance(dims, str) else list(dims)
+        if h in meas:
+            raise DataError(f"{func}: higher-order construct {h!r} must not have items in measurement; "
+                            f"it is measured by its lower-order constructs {dims}")
+        if h not in in_paths:
+            raise DataError(f"{func}: higher-order construct {h!r} is in no structural path")
+        absent = [d for d in dims if d not in meas]
+        if len(dims) < 2 or absent:
+            raise DataError(f"{func}: higher_order[{h!r}] must list two or more constructs of measurement; "
+                            + (f"not in measurement: {absent}" if absent else f"got {dims}"))
+        twice = [d for d in dims if d in used or d in in_paths]
+        if twice:
+            raise DataError(f"{func}: lower-order constructs {twice} of {h!r} may belong to one higher-order construct "
+                            f"only and may not appear in structural paths themselves")
+        used += dims
+        hoc[h] = dims
+    return meas, edges, hoc
+
+
+def _higher_order(data, measurement, structural, higher_order, method, func, options):
+    """pls_path with higher-order constructs, by the two-stage or the repeated indicators approach."""
+    frame = require_frame(data, func)
+    meas, edges, hoc = _hoc_spec(measurement, structural, higher_order, func)
+    modes = dict(options.pop("modes") or {})
+    if method == "repeated":
+        copies = {}
+        rep_frame = frame.copy()
+        rep_meas = dict(meas)
+        rep_edges = list(edges)
+        for h, dims in hoc.items():
+            names = []
+            for d in dims:
+                for it in meas[d]:
+                    copy = f"{it}@{h}"
+                    rep_frame[copy] = frame[it]
+                    copies[copy] = it
+                    names.append(copy)
+            rep_meas[h] = names
+            rep_edges += [(d, h) if modes.get(h) == "B" else (h, d) for d in dims]
+        res = pls_path(rep_frame, rep_meas, rep_edges, modes=modes, **options)
+        back = lambda v: copies.get(v, v)
+        fields = {"loadings": res.loadings.assign(item=res.loadings["item"].map(back)),
+                  "weights": res.weights.assign(item=res.weights["item"].map(back)),
+                  "outer_vif": res.outer_vif.rename(index=back),
+                  "cross_loadings": res.cross_loadings.rename(index=back)}
+        if res.bootstrap is not None:
+            fields["bootstrap"] = res.bootstrap.assign(to=res.bootstrap["to"].map(back))
+        return dataclasses.replace(res, higher_order=hoc, **fields)
+    # two-stage: stage 1 with each higher-order construct replaced by its dimensions
+    expand = lambda c: hoc.get(c, [c])
+    edges1 = [(a, b) for s_, t_ in edges for a in expand(s_) for b in expand(t_)]
+    meas1 = {c: v for c, v in meas.items() if any(c in e for e in edges1)}
+    first = pls_path(frame, meas1, edges1, modes={c: v for c, v in modes.items() if c in meas1},
+                     **{**options, "n_boot": 0, "consistent": False})
+    dims = [d for ds in hoc.values() for d in ds]
+    clash = [d for d in dims if d in frame.columns]
+    if clash:
+        raise DataError(f"{func}: data has columns named like the lower-order constructs {clash}; rename them")
+    stage2 = frame.loc[first.scores.index].join(first.scores[dims])
+    meas2 = {c: v for c, v in meas.items() if c not in dims} | {h: list(ds) for h, ds in hoc.items()}
+    items = [i for c in meas1 for i in meas1[c]]
+    scale = options.pop("scale")
+    if scale is None:                          # the answer scale of the items, not of the scores
+        raw = numeric_frame(frame, items, func)
+        scale = (float(raw.min().min()), float(raw.max().max()))
+    res = pls_path(stage2, meas2, edges, modes=modes, scale=scale, **options)
+    low = lambda t: t[t["construct"].isin(dims)]
+    index = res.index.copy()
+    for h, ds in hoc.items():
+        w = res.weights.set_index("item").loc[ds, "weight"]     # the scores have unit variance
+        index[h] = float((w / w.sum() * first.index[ds]).sum())
+    return dataclasses.replace(
+        res, loadings=pd.concat([res.loadings, low(first.loadings)], ignore_index=True),
+        weights=pd.concat([res.weights, low(first.weights)], ignore_index=True),
+        reliability=pd.concat([res.reliability, first.reliability.loc[dims]]),
+        scores=res.scores.join(first.scores[dims]), index=index, higher_order=hoc, stage1=first)
 
 
 def importance_performance(result_: PLSResult, target: str) -> pd.DataFrame:
