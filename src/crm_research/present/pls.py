@@ -32,7 +32,7 @@ def pls_table(res, lang: str = "zh", *, kind: str = "paths", names=None) -> Tabl
                              index=[name(c) for c in r.index])
         return Table(title=_l("pls_reliability_title", lang), frame=frame, lang=lang, stub=_l("construct", lang),
                      kinds={c: "coef" for c in frame.columns},
-                     note=_l("pls_reliability_note", lang, rel=RELIABILITY_MIN, ave=AVE_MIN, n=res.n_used))
+                     note=_l("pls_reliability_note", lang, rel=RELIABILITY_MIN, ave=AVE_MIN, n=res.n_used) + _plsc(res, lang))
     if kind == "htmt":
         h = res.htmt
         cols = list(h.columns)
@@ -59,7 +59,7 @@ def pls_table(res, lang: str = "zh", *, kind: str = "paths", names=None) -> Tabl
         r2 = _join([f"{name(c)} {format_value(v, 'coef')}" for c, v in res.r2.items()], lang)
         key = "pls_paths_note_boot" if "se" in p.columns else "pls_paths_note"
         return Table(title=_l("pls_paths_title", lang), frame=frame, lang=lang, stub=_l("path", lang), kinds=kinds,
-                     stars=star, note=_l(key, lang, r2=r2, n=res.n_used, boot=res.n_boot))
+                     stars=star, note=_l(key, lang, r2=r2, n=res.n_used, boot=res.n_boot) + _plsc(res, lang))
     if kind == "indirect":
         if res.bootstrap is None:
             raise ValueError("pls_table: kind='indirect' needs a bootstrapped model (pls_path(..., n_boot=5000))")
@@ -107,6 +107,13 @@ def pls_verdict(res, lang: str = "zh", *, names=None) -> str:
             parts.append(_l("pls_paths_ns", lang, items=_join(ns_, lang)))
     text = "".join(parts) if lang == "zh" else " ".join(x for x in parts if x)
     return _tidy(text) if lang == "zh" else text
+
+
+def _plsc(res, lang) -> str:
+    """The note's sentence on PLSc, for a consistent fit."""
+    if not getattr(res, "consistent", False):
+        return ""
+    return ("" if lang == "zh" else " ") + _l("pls_plsc_note", lang)
 
 
 def _f2_size(f2) -> str:

@@ -11,11 +11,14 @@ def frame_of(v) -> pd.DataFrame:
     return pd.DataFrame(np.asarray(v.values), index=list(v.rows), columns=list(v.cols))
 
 
-def ecsi_model(frame, modes=None):
-    """seminr's PLS estimate of the ECSI model; ``modes`` maps construct → "B" for formative ones."""
+def ecsi_model(frame, modes=None, reflective=False):
+    """seminr's PLS estimate of the ECSI model; ``modes`` maps construct → "B" for formative ones;
+    ``reflective``: every construct seminr's ``reflective()``, which seminr estimates by PLSc."""
     modes = modes or {}
 
     def comp(name, items):
+        if reflective:
+            return sm.reflective(name, items)
         return sm.composite(name, items, weights=sm.mode_B if modes.get(name) == "B" else sm.mode_A)
 
     mm = sm.constructs(
