@@ -283,3 +283,61 @@ def test_mediation_bootstrap_equals_refitting_each_resample_by_hand():
         ind.append(a * b)
     np.testing.assert_allclose(res.ci, np.quantile(ind, [0.025, 0.975]), rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(res.se_boot, np.std(ind, ddof=1), rtol=1e-9)
+
+
+# --- HC0–HC3 and weighted least squares (tests/reference/regression/make_hc_wls.R) ---
+
+OLS_X = ["type", "quality", "value", "satisfaction"]
+
+
+@pytest.fixture(scope="module")
+def weighted(d):
+    return d.assign(w=pd.read_csv(REF / "survey_weights.csv")["w"])
+
+
+@pytest.mark.parametrize("weights", [None, "w"])
+@pytest.mark.parametrize("robust", [None, "HC0", "HC1", "HC2", "HC3"])
+def test_ols_hc_and_wls_match_sandwich_and_lm(weighted, robust, weights):
+    ref = pd.read_csv(REF / "hc_wls.csv")
+    ref = ref[(ref["weights"] == (weights or "none")) & (ref["type"] == (robust or "classical"))]
+    ref = ref.assign(term=ref["term"].map(_rterm)).set_index("term")
+    res = r.ols(weighted, "loyalty", OLS_X, categorical=CAT, robust=robust, weights=weights)
+    got = res.coefficients.loc[ref.index]
+    for col in ["b", "se", "beta", "vif"]:
+        assert_allclose(got[col], ref[col], rtol=1e-8, atol=1e-14, err_msg=col)
+    assert_allclose([res.r2, res.adj_r2, res.f], ref[["r2", "adj_r2", "f"]].iloc[0], rtol=1e-8)
+    assert res.n == ref["n"].iloc[0] and res.n + res.n_dropped == len(weighted)
+    assert_allclose(res.coefficients["t"], res.coefficients["b"] / res.coefficients["se"], rtol=1e-12)
+
+
+def test_wls_with_equal_weights_is_ols_and_weights_act_as_replication(d):
+    plain = r.ols(d, "loyalty", ["quality", "switching"])
+    same = r.ols(d.assign(w=2.5), "loyalty", ["quality", "switching"], weights="w")
+    assert_allclose(same.coefficients.to_numpy(float), plain.coefficients.to_numpy(float), rtol=1e-9)
+    # an integer weight of 2 gives the coefficients of a data set with that case twice
+    w = np.where(np.arange(len(d)) % 3 == 0, 2.0, 1.0)
+    wls = r.ols(d.assign(w=w), "loyalty", ["quality", "switching"], weights="w")
+    doubled = r.ols(pd.concat([d, d[w == 2]]), "loyalty", ["quality", "switching"])
+    assert_allclose(wls.coefficients["b"], doubled.coefficients["b"], rtol=1e-9)
+    assert_allclose(wls.r2, doubled.r2, rtol=1e-9)
+
+
+def test_ols_robust_and_weights_bad_input(weighted):
+    with pytest.raises(DataError, match=r"ols: robust='HC4' is not one of \[None, 'HC0', 'HC1', 'HC2', 'HC3'\]"):
+        r.ols(weighted, "loyalty", ["quality"], robust="HC4")
+    with pytest.raises(DataError, match=r"ols: weights column not found in data: \['wt'\]"):
+        r.ols(weighted, "loyalty", ["quality"], weights="wt")
+    with pytest.raises(DataError, match=r"ols: weights must be the name of a column"):
+        r.ols(weighted, "loyalty", ["quality"], weights=np.ones(len(weighted)))
+    neg = weighted.assign(w=weighted["w"].where(weighted.index != 3, -1.0))
+    with pytest.raises(DataError, match=r"ols: weights column 'w' must hold positive finite numbers; found \[-1.0\] in row 3"):
+        r.ols(neg, "loyalty", ["quality"], weights="w")
+    with pytest.raises(DataError, match=r"ols: the weights column 'quality' is also a model variable"):
+        r.ols(weighted, "loyalty", ["quality"], weights="quality")
+
+
+def test_ols_table_notes_name_the_weights_and_the_robust_type(weighted):
+    res = r.ols(weighted, "loyalty", ["quality", "value"], robust="HC1", weights="w")
+    assert "HC1" in res.table("en").note and "weighted by w" in res.table("en").note
+    assert "（HC1）" in res.table("zh").note and "权重变量为 w" in res.table("zh").note
+    assert "WLS" not in r.ols(weighted, "loyalty", ["quality"]).table("en").note

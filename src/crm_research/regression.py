@@ -2,7 +2,7 @@
 and PROCESS-style mediation (model 4), moderation (model 1) and moderated mediation (model 7).
 
 Reference implementations (tests/reference/regression): R's ``lm``/``anova`` (coefficients, R²,
-F change to 1e-8), ``glm(family = binomial)`` with Hosmer–Lemeshow and LMG by their definitions, HC3 by its definition, ``psych::describe(type = 2)``, ``MASS::polr``. Bootstrap
+F change to 1e-8), ``glm(family = binomial)`` with Hosmer–Lemeshow and LMG by their definitions, HC3 by its definition, HC0–HC3 and weighted ``lm`` with ``sandwich::vcovHC``, ``psych::describe(type = 2)``, ``MASS::polr``. Bootstrap
 intervals are checked against a plain one-resample-at-a-time loop over the same draws and, in
 benchmarks/, against ``pingouin.mediation_analysis``.
 """
@@ -20,7 +20,7 @@ from ._core.bootstrap import resample_sums
 from ._core.errors import DataError, StatWarning
 from ._core.results import Result, result
 from ._core.params import Integer, Probability, validate_params
-from ._core.validation import (numeric_frame, require_columns, require_frame, require_positive_int,
+from ._core.validation import (format_rows, numeric_frame, require_columns, require_frame, require_positive_int,
                           require_probability)
 
 __all__ = ["describe", "correlation_table", "ols", "hierarchical", "ordinal_logit", "logistic", "relative_importance",
@@ -205,6 +205,7 @@ class OLSResult(Result):
     robust: str | None
 
     y: str = ""
+    weights: str | None = None
 
     title = "OLS regression"
 
@@ -223,54 +224,117 @@ class OLSResult(Result):
         return ols_verdict(self, lang, y=self.y, names=names)
 
 
-def _vif(xv: pd.DataFrame) -> np.ndarray:
+def _vif(xv: pd.DataFrame, w: np.ndarray | None = None) -> np.ndarray:
+    """1/(1 − R²ⱼ): the diagonal of the inverse (weighted) correlation matrix of the predictors."""
     if xv.shape[1] < 2:
         return np.ones(xv.shape[1])
-    r = np.corrcoef(xv.to_numpy(), rowvar=False)
-    return np.diag(np.linalg.inv(r))
+    c = np.cov(xv.to_numpy(), rowvar=False, aweights=w)
+    d = np.sqrt(np.diag(c))
+    return np.diag(np.linalg.inv(c / np.outer(d, d)))
 
 
-def _fit(yv: pd.Series, xv: pd.DataFrame, robust: str | None):
+_HC = ("HC0", "HC1", "HC2", "HC3")
+
+
+def _fit(yv: pd.Series, xv: pd.DataFrame, robust: str | None, w: np.ndarray | None = None):
+    """(Weighted) least squares with the classical or an HC0–HC3 covariance.
+
+    With case weights w the fit is OLS of √w·y on √w·[1, X] (R's ``lm(weights = w)``); residuals,
+    hat values and R² are those of that transformed fit, R² about the weighted mean of y.
+    """
     n, k = xv.shape
-    a = np.column_stack([np.ones(n), xv.to_numpy()])
-    yy = yv.to_numpy()
+    sw = np.ones(n) if w is None else np.sqrt(w)
+    a = np.column_stack([np.ones(n), xv.to_numpy()]) * sw[:, None]
+    yy = yv.to_numpy() * sw
     ls = lstsq.fit(a, yy)
     b, resid, df_resid, xtx_inv = ls.b, ls.resid, ls.df, ls.xtx_inv
-    sigma2 = ls.sigma2
-    if robust == "HC3":
+    if robust in _HC:
         h = np.einsum("ij,jk,ik->i", a, xtx_inv, a)
-        meat = a.T @ (a * (resid**2 / (1 - h) ** 2)[:, None])
-        cov = xtx_inv @ meat @ xtx_inv
+        omega = resid**2 * {"HC0": np.ones(n), "HC1": np.full(n, n / df_resid),
+                            "HC2": 1 / (1 - h), "HC3": 1 / (1 - h) ** 2}[robust]
+        cov = xtx_inv @ (a.T @ (a * omega[:, None])) @ xtx_inv
     else:
-        cov = sigma2 * xtx_inv
+        cov = ls.sigma2 * xtx_inv
     se = np.sqrt(np.diag(cov))
-    tss = ((yy - yy.mean()) ** 2).sum()
-    r2 = 1 - resid @ resid / tss
+    ybar = np.average(yv.to_numpy(), weights=w)
+    tss = float(np.sum((sw * (yv.to_numpy() - ybar)) ** 2))
+    r2 = 1 - ls.rss / tss
     return b, se, cov, r2, df_resid, resid
 
 
-def ols(data, y: str, x, *, categorical: dict | None = None, robust: str | None = None, ci: float = 0.95) -> OLSResult:
-    """Ordinary least squares with b, SE, standardised β, t, p, CI and VIF.
+def _case_weights(frame: pd.DataFrame, weights: str | None, index, func: str) -> np.ndarray | None:
+    """The ``weights`` column at the rows of ``index`` as floats; every weight must be positive."""
+    if weights is None:
+        return None
+    w = numeric_frame(frame.loc[index], [weights], func)[weights]
+    bad = w[~(w > 0) | ~np.isfinite(w)]
+    if len(bad):
+        raise DataError(f"{func}: weights column {weights!r} must hold positive finite numbers; found "
+                        f"{[float(v) for v in bad.unique()[:3]]} in {format_rows(bad.index)}; drop those rows "
+                        f"(SPSS's WLS leaves out cases with a weight of 0 or less)")
+    return w.to_numpy()
+
+
+def _wsd(v: np.ndarray, w: np.ndarray | None) -> np.ndarray:
+    """Standard deviations of the columns of v (weighted by w; the normalisation cancels in β)."""
+    if w is None:
+        return v.std(axis=0, ddof=1)
+    mu = np.average(v, axis=0, weights=w)
+    return np.sqrt(np.average((v - mu) ** 2, axis=0, weights=w))
+
+
+def ols(data, y: str, x, *, categorical: dict | None = None, robust: str | None = None, weights: str | None = None,
+        ci: float = 0.95) -> OLSResult:
+    """Ordinary (or weighted) least squares with b, SE, standardised β, t, p, CI and VIF.
+
+    The model is y = Xb + e; ``weights`` (a column of positive case weights wᵢ, SPSS's *WLS
+    weight*, R's ``lm(weights = )``) gives weighted least squares, b = (X′WX)⁻¹X′Wy, with
+    σ̂² = Σwᵢeᵢ² / (n − k − 1) and R² about the weighted mean of y.
 
     ``categorical`` maps a predictor to its reference level, e.g. ``{"customer_type":
     "manufacturer"}``; the others become 0/1 dummies named ``customer_type[retailer]``.
-    ``robust="HC3"`` gives heteroskedasticity-consistent SEs (MacKinnon & White, 1985). β are the
-    coefficients of z-scored variables (dummies included, as SPSS reports them). Rows with a
-    missing value in any model variable are dropped and counted (``n_dropped``).
+    ``robust`` gives heteroskedasticity-consistent SEs, Cov(b) = (X′X)⁻¹ X′ diag(ωᵢ) X (X′X)⁻¹ with
+    ωᵢ = eᵢ² (``"HC0"``, White, 1980), eᵢ² n/(n − k − 1) (``"HC1"``, Stata's ``robust``),
+    eᵢ²/(1 − hᵢ) (``"HC2"``) or eᵢ²/(1 − hᵢ)² (``"HC3"``, MacKinnon & White, 1985; Long & Ervin,
+    2000, recommend it below n = 250), hᵢ the leverages; with weights, X and e are those of the
+    transformed fit √w·y on √w·X. The overall F is then the robust Wald test of all slopes.
+    β are the coefficients of z-scored variables (dummies included, as SPSS reports them;
+    weighted SDs with weights), VIF from the (weighted) correlations of the predictors. Rows
+    with a missing value in any model variable or weight are dropped and counted (``n_dropped``).
+
+    Checked against R's ``lm``, ``sandwich::vcovHC`` and ``car::vif``
+    (tests/reference/regression/make_reference.R and make_hc_wls.R).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"y": [1, 3, 2, 5, 4, 6], "x": [1, 2, 3, 4, 5, 6], "w": [1, 1, 2, 2, 1, 1]})
+    >>> round(float(ols(d, "y", "x", weights="w", robust="HC1").coefficients.loc["x", "b"]), 4)
+    0.9444
     """
     func = "ols"
     x = [x] if isinstance(x, str) else list(x)
-    if robust not in (None, "HC3"):
-        raise DataError(f"{func}: robust={robust!r} is not one of [None, 'HC3']")
+    if robust not in (None,) + _HC:
+        raise DataError(f"{func}: robust={robust!r} is not one of [None, 'HC0', 'HC1', 'HC2', 'HC3']")
     level = require_probability(ci, func, "ci")
-    yv, xv, dropped = _prepare(data, y, x, func, categorical)
-    b, se, cov, r2, df_resid, _ = _fit(yv, xv, robust)
+    frame = require_frame(data, func)
+    if weights is not None:
+        if not isinstance(weights, str):
+            raise DataError(f"{func}: weights must be the name of a column of case weights, got {weights!r}")
+        require_columns(frame, [weights], func, "weights column")
+        if weights in [y] + x:
+            raise DataError(f"{func}: the weights column {weights!r} is also a model variable")
+        frame = frame[frame[weights].notna()]
+    yv, xv, dropped = _prepare(frame, y, x, func, categorical)
+    dropped += len(data) - len(frame)
+    w = _case_weights(frame, weights, yv.index, func)
+    b, se, cov, r2, df_resid, _ = _fit(yv, xv, robust, w)
     n, k = xv.shape
     t = b / se
     p = 2 * stats.t.sf(np.abs(t), df_resid)
     q = stats.t.ppf(0.5 + level / 2, df_resid)
-    beta = np.concatenate([[np.nan], b[1:] * xv.std(ddof=1).to_numpy() / yv.std(ddof=1)])
-    vif = np.concatenate([[np.nan], _vif(xv)])
+    beta = np.concatenate([[np.nan], b[1:] * _wsd(xv.to_numpy(), w) / _wsd(yv.to_numpy(), w)])
+    vif = np.concatenate([[np.nan], _vif(xv, w)])
     terms = ["(intercept)"] + list(xv.columns)
     coef = pd.DataFrame({"b": b, "se": se, "beta": beta, "t": t, "p": p, "ci_low": b - q * se,
                          "ci_high": b + q * se, "vif": vif}, index=pd.Index(terms, name="term"))
@@ -279,14 +343,14 @@ def ols(data, y: str, x, *, categorical: dict | None = None, robust: str | None 
         warnings.warn(f"{func}: VIF above 10 for {', '.join(high)}: strong multicollinearity, the coefficients "
                       f"of these predictors are unstable", StatWarning, stacklevel=2)
     adj = 1 - (1 - r2) * (n - 1) / df_resid
-    if robust == "HC3":
+    if robust is not None:
         # Wald test of all slopes with the robust covariance
         rb = b[1:]
         f = float(rb @ np.linalg.solve(cov[1:, 1:], rb) / k)
     else:
         f = (r2 / k) / ((1 - r2) / df_resid)
     return OLSResult(coef, float(r2), float(adj), float(f), k, int(df_resid), float(stats.f.sf(f, k, df_resid)),
-                     int(n), dropped, robust, y)
+                     int(n), dropped, robust, y, weights)
 
 
 @result

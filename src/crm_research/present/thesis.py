@@ -410,8 +410,10 @@ def ols_table(res, lang: str = "zh", *, y: str = "", names=None) -> Table:
                          index=[_term(t, lang, name) for t in c.index])
     note = _l("ols_note", lang, r2=_num(res.r2, "coef"), adj=_num(res.adj_r2, "coef"), df1=res.df_model,
               df2=res.df_resid, f=_num(res.f, "stat"), p=p_relation(res.f_p), n=res.n)
-    if res.robust == "HC3":
-        note += sentence_gap(lang) + _l("ols_note_hc3", lang)
+    if res.weights:
+        note += sentence_gap(lang) + _l("ols_note_wls", lang, w=name(res.weights))
+    if res.robust:
+        note += sentence_gap(lang) + _l("ols_note_robust", lang, type=res.robust)
     note += sentence_gap(lang) + _l("stars_note", lang)
     kinds = dict(zip(cols, ["coef", "coef", "coef", "stat", "p", "stat"]))
     return Table(title=_l("ols_title", lang, y=name(y) if y else "—"), frame=frame, note=note, kinds=kinds,
