@@ -341,3 +341,31 @@ def test_ols_table_notes_name_the_weights_and_the_robust_type(weighted):
     assert "HC1" in res.table("en").note and "weighted by w" in res.table("en").note
     assert "（HC1）" in res.table("zh").note and "权重变量为 w" in res.table("zh").note
     assert "WLS" not in r.ols(weighted, "loyalty", ["quality"]).table("en").note
+
+
+# --- ordinal logit predicted probabilities (tests/reference/regression/make_polr_predict.R) ---
+
+
+def test_ordinal_predict_proba_matches_polr_predict(d):
+    ref = pd.read_csv(REF / "polr_probs.csv")
+    res = r.ordinal_logit(d, "likert", ["satisfaction", "switching"])
+    new = ref[["switching", "satisfaction"]].assign(other="ignored")          # columns matched by name
+    got = res.predict_proba(new)
+    assert list(got.columns) == [1.0, 2.0, 3.0, 4.0, 5.0] and got.index.equals(new.index)
+    # polr run to convergence (reltol 1e-14); both optimisers stop within ~1e-7 of the maximum
+    assert_allclose(got.to_numpy(), ref[["1", "2", "3", "4", "5"]].to_numpy(), rtol=0, atol=1e-6)
+    assert_allclose(got.sum(axis=1), 1, rtol=1e-12)
+    # a higher satisfaction shifts probability to the upper categories (b > 0)
+    hi = res.predict_proba(pd.DataFrame({"satisfaction": [2.0], "switching": [0.0]}))
+    lo = res.predict_proba(pd.DataFrame({"satisfaction": [-2.0], "switching": [0.0]}))
+    assert hi[5.0].iloc[0] > lo[5.0].iloc[0] and hi[1.0].iloc[0] < lo[1.0].iloc[0]
+    gap = res.predict_proba(pd.DataFrame({"satisfaction": [np.nan, 0.0], "switching": [0.0, 0.0]}))
+    assert gap.iloc[0].isna().all() and gap.iloc[1].notna().all()
+
+
+def test_ordinal_predict_proba_bad_input(d):
+    res = r.ordinal_logit(d, "likert", ["satisfaction", "switching"])
+    with pytest.raises(DataError, match=r"OrdinalResult.predict_proba: predictors not found in data: \['switching'\]"):
+        res.predict_proba(d[["satisfaction"]])
+    with pytest.raises(DataError, match=r"predict_proba: column 'switching' must be numeric"):
+        res.predict_proba(d.assign(switching="high"))

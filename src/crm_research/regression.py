@@ -425,15 +425,39 @@ def hierarchical(data, y: str, blocks, *, categorical: dict | None = None) -> Hi
 
 @result
 class OrdinalResult(Result):
+    """Proportional-odds fit: ``coefficients`` (b, se, z, p, odds_ratio by predictor),
+    ``thresholds`` θⱼ (named 'j|j+1'), ``n``, ``log_likelihood`` and the outcome's ordered
+    ``levels``; :meth:`predict_proba` gives each category's probability for new cases."""
+
     coefficients: pd.DataFrame
     thresholds: pd.Series
     n: int
     log_likelihood: float
+    levels: tuple = ()
 
     title = "Ordinal logistic regression (proportional odds)"
 
     def to_frame(self) -> pd.DataFrame:
         return self.coefficients
+
+    def predict_proba(self, data) -> pd.DataFrame:
+        """P(Y = j | x) for every row of ``data`` (rows × categories, columns the outcome's levels).
+
+        P(Y ≤ j) = 1 / (1 + exp(−(θⱼ − xβ))), and P(Y = j) = P(Y ≤ j) − P(Y ≤ j − 1): the
+        probabilities of ``predict(polr, newdata, type = "probs")`` in R's MASS (checked in
+        tests/reference/regression/make_polr_predict.R). ``data`` needs the predictor columns (by
+        name; other columns are ignored); a row with a missing predictor gets NaN probabilities.
+        """
+        func = "OrdinalResult.predict_proba"
+        frame = require_frame(data, func)
+        x = list(self.coefficients.index)
+        require_columns(frame, x, func, "predictors")
+        xv = numeric_frame(frame, x, func).to_numpy()
+        eta = xv @ self.coefficients["b"].to_numpy()
+        cum = stats.logistic.cdf(self.thresholds.to_numpy()[None, :] - eta[:, None])
+        cum = np.column_stack([np.zeros(len(eta)), cum, np.ones(len(eta))])
+        return pd.DataFrame(np.diff(cum, axis=1), index=frame.index,
+                            columns=pd.Index(list(self.levels), name="category"))
 
 
 def ordinal_logit(data, y: str, x) -> OrdinalResult:
@@ -461,7 +485,8 @@ def ordinal_logit(data, y: str, x) -> OrdinalResult:
     coef = pd.DataFrame({"b": beta, "se": bse[:k], "z": z, "p": 2 * stats.norm.sf(np.abs(z)), "odds_ratio": np.exp(beta)},
                         index=pd.Index(xv.columns, name="term"))
     names = [f"{levels[i]:g}|{levels[i + 1]:g}" for i in range(len(levels) - 1)]
-    return OrdinalResult(coef, pd.Series(cuts, index=names, name="threshold"), len(yv), float(fit.llf))
+    return OrdinalResult(coef, pd.Series(cuts, index=names, name="threshold"), len(yv), float(fit.llf),
+                         tuple(float(v) for v in levels))
 
 
 # ---------------------------------------------------------------------------------------------
