@@ -369,3 +369,66 @@ def test_ordinal_predict_proba_bad_input(d):
         res.predict_proba(d[["satisfaction"]])
     with pytest.raises(DataError, match=r"predict_proba: column 'switching' must be numeric"):
         res.predict_proba(d.assign(switching="high"))
+
+
+# --- PROCESS models 4, 6, 7, 8, 14, 58, 59 (tests/reference/regression/make_process.R) ---
+
+PROCESS_RUNS = {"4": dict(model=4, m=["m1", "m2"]), "6": dict(model=6, m=["m1", "m2"]),
+                "7w": dict(model=7, m="m1", w="w"), "8w": dict(model=8, m="m1", w="w"),
+                "14w": dict(model=14, m="m1", w="w"), "58w": dict(model=58, m="m1", w="w"),
+                "59w": dict(model=59, m="m1", w="w"), "14g": dict(model=14, m="m1", w="g"),
+                "59g": dict(model=59, m="m1", w="g"), "7sd": dict(model=7, m="m1", w="w", probe="sd")}
+
+
+@pytest.fixture(scope="module")
+def pdata():
+    return pd.read_csv(REF / "process.csv")
+
+
+def _run(pdata, key, **kw):
+    return r.process(pdata, x="x", y="y", covariates="c1", **{"n_boot": 0, **PROCESS_RUNS[key], **kw})
+
+
+def _rpath(code):
+    return "total indirect" if code == "total" else " → ".join(["x"] + code.split(".") + ["y"])
+
+
+@pytest.mark.parametrize("key", [k for k in PROCESS_RUNS if k != "7sd"])
+def test_process_coefficients_match_lm(pdata, key):
+    ref = pd.read_csv(REF / "process_paths.csv", dtype={"model": str})
+    ref = ref[ref["model"] == key]
+    res = _run(pdata, key)
+    want = ref.assign(term=ref["term"].str.replace("(Intercept)", "(intercept)", regex=False).str.replace(":", "×"))
+    want = want.set_index(["equation", "term"])
+    assert sorted(res.paths.index) == sorted(want.index)
+    for col in ["b", "se", "t", "p"]:
+        assert_allclose(res.paths.loc[want.index, col], want[col], rtol=1e-8, atol=1e-14, err_msg=col)
+    assert res.n == (247 if key.endswith("w") else 248) and res.n + res.n_dropped == len(pdata)   # W missing once
+
+
+@pytest.mark.parametrize("key", list(PROCESS_RUNS))
+def test_process_effects_match_products_of_lm_coefficients(pdata, key):
+    ref = pd.read_csv(REF / "process_effects.csv", dtype={"model": str, "path": str}, keep_default_na=False,
+                      na_values=[""])
+    ref = ref[ref["model"] == key]
+    res = _run(pdata, key)
+    ind = ref[ref["kind"] == "indirect"]
+    got = res.indirect.set_index("path").loc[list(dict.fromkeys(_rpath(p) for p in ind["path"]))]
+    assert len(res.indirect) == len(ind)
+    assert_allclose(got["effect"], ind["effect"], rtol=1e-9)
+    assert_allclose(got["w"], ind["w"], rtol=1e-12)                    # probe values: type-7 percentiles, M ± SD, 0/1
+    if key == "7sd":                                                   # the reference holds only the probed effects
+        return
+    std = ref[ref["kind"] == "std_indirect"]
+    if len(std):
+        assert_allclose(res.indirect.set_index("path").loc[[_rpath(p) for p in std["path"]], "std_effect"],
+                        std["effect"], rtol=1e-9)
+    idx = ref[ref["kind"] == "index"]
+    assert len(res.index) == len(idx)                                 # models 58, 59: no index
+    assert_allclose(res.index["index"], idx["effect"], rtol=1e-9)
+    for kind, frame in [("direct", res.direct), ("total", res.total)]:
+        want = ref[ref["kind"] == kind]
+        assert len(frame) == len(want), kind
+        if len(want):
+            assert_allclose(frame["effect"], want["effect"], rtol=1e-9, err_msg=kind)
+            assert_allclose(frame["se"], want["se"], rtol=1e-8, err_msg=kind)

@@ -25,7 +25,7 @@ from ._core.validation import (format_rows, numeric_frame, require_columns, requ
 
 __all__ = ["describe", "correlation_table", "ols", "hierarchical", "ordinal_logit", "logistic", "relative_importance",
            "mediation", "moderation", "moderated_mediation", "OLSResult", "LogisticResult", "HierarchicalResult", "MediationResult", "ModerationResult",
-           "ModeratedMediationResult"]
+           "ModeratedMediationResult", "OrdinalResult", "process", "ProcessResult"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -784,6 +784,354 @@ def moderated_mediation(data, x: str, m: str, y: str, w: str, *, covariates=(), 
     paths = pd.DataFrame({"estimate": [ca[1], ca[2], ca[3], cb[2], cb[1]], "se": [sa[1], sa[2], sa[3], sb[2], sb[1]]},
                          index=[f"a1 ({x} → {m})", f"a2 ({w} → {m})", f"a3 ({x}×{w} → {m})", f"b ({m} → {y})", f"c′ ({x} → {y})"])
     return ModeratedMediationResult(float(idx), idx_ci, table, paths, n)
+
+
+# ---------------------------------------------------------------------------------------------
+# conditional process analysis: PROCESS models 4, 6, 7, 8, 14, 58 and 59 in one engine
+
+#: model number → (first stage X → M moderated by W, second stage M → Y moderated, direct X → Y
+#: moderated, mediators in series). Hayes (2022), appendix A, gives the conceptual diagrams.
+_PROCESS_MODELS = {4: (False, False, False, False), 6: (False, False, False, True),
+                   7: (True, False, False, False), 8: (True, False, True, False),
+                   14: (False, True, False, False), 58: (True, True, False, False),
+                   59: (True, True, True, False)}
+
+_PROBE_PCT = (0.16, 0.50, 0.84)
+
+
+@result
+class ProcessResult(Result):
+    """A PROCESS model (Hayes, 2022) fitted by OLS, its effects and their bootstrap intervals.
+
+    - ``paths``: every regression coefficient by (``equation``, ``term``) — the outcome of each
+      equation and its predictor (products named ``x×w``) — with ``b``, ``se``, ``t``, ``p``,
+      ``ci_low``, ``ci_high`` (t-based, ``level``), as PROCESS prints each model;
+    - ``indirect``: one row per specific indirect effect (``path`` such as 'x → m1 → m2 → y',
+      plus 'total indirect' in models 4 and 6 with several mediators) and value ``w`` of the
+      moderator (NaN when the effect is not moderated): ``effect``, ``boot_se``, ``ci_low``,
+      ``ci_high`` (percentile bootstrap), and in models 4 and 6 the completely standardised
+      effect ``std_effect`` = effect × SD(X)/SD(Y) with ``std_ci_low``/``std_ci_high``;
+    - ``index``: the index of moderated mediation per mediator (models 7, 8, 14) with ``index``,
+      ``boot_se``, ``ci_low``, ``ci_high``; empty where the indirect effect is not linear in W;
+    - ``direct``: the direct effect of X (conditional on each ``w`` in models 8 and 59) with
+      ``effect``, ``se``, ``t``, ``p``, ``ci_low``, ``ci_high``;
+    - ``total``: the total effect c of X (models 4 and 6; empty otherwise);
+    - ``w_values``: the values of W where the effects are probed, chosen by ``probe``.
+    """
+
+    model: int
+    paths: pd.DataFrame
+    indirect: pd.DataFrame
+    index: pd.DataFrame
+    direct: pd.DataFrame
+    total: pd.DataFrame
+    w_values: tuple
+    probe: str
+    n: int
+    n_dropped: int
+    n_boot: int
+    x: str
+    y: str
+    m: tuple
+    w: str | None = None
+    level: float = 0.95
+
+    @property
+    def title(self) -> str:
+        return f"PROCESS model {self.model}"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.indirect
+
+    def table(self, lang: str = "zh", *, names=None):
+        """Direct, total, (conditional) indirect effects and the index of moderated mediation, with
+        their (bootstrap) intervals, as PROCESS prints them."""
+        from .present.thesis import process_table
+
+        return process_table(self, lang, names=names)
+
+    def interpret(self, lang: str = "zh", *, names=None) -> str:
+        from .present.thesis import process_verdict
+
+        return process_verdict(self, lang, names=names)
+
+
+def _probe_values(wv: np.ndarray, probe, func: str) -> tuple[np.ndarray, str]:
+    """The values of W at which conditional effects are estimated, and the rule's name."""
+    distinct = np.unique(wv)
+    if not isinstance(probe, str):
+        try:
+            vals = np.asarray(list(probe), dtype=float)
+        except (TypeError, ValueError):
+            vals = np.array([])
+        if vals.ndim != 1 or not len(vals) or not np.isfinite(vals).all():
+            raise DataError(f"{func}: probe must be 'percentiles', 'sd' or a list of numbers (values of W), got {probe!r}")
+        return vals, "values"
+    if probe not in ("percentiles", "sd"):
+        raise DataError(f"{func}: probe must be 'percentiles', 'sd' or a list of numbers (values of W), got {probe!r}")
+    if len(distinct) == 2:               # a dichotomous moderator: its two values (PROCESS does the same)
+        return distinct.astype(float), "binary"
+    if probe == "sd":
+        mu, sd = wv.mean(), wv.std(ddof=1)
+        return np.array([mu - sd, mu, mu + sd]), "sd"
+    return np.quantile(wv, _PROBE_PCT), "percentiles"
+
+
+def _process_equations(model: int, x: str, ms: list, y: str, w, covs: list, xv: pd.DataFrame, yv: pd.Series):
+    """[(outcome, [term names], design, response)] of the model's regressions (mediators first,
+    then Y); every equation has a constant and the covariates."""
+    a_mod, b_mod, c_mod, serial = _PROCESS_MODELS[model]
+    n = len(yv)
+    col = {c: xv[c].to_numpy() for c in xv.columns}
+    cov_terms = [(c, col[c]) for c in covs]
+    eqs = []
+    for j, mj in enumerate(ms):
+        terms = [("(intercept)", np.ones(n)), (x, col[x])]
+        terms += [(ms[i], col[ms[i]]) for i in range(j)] if serial else []
+        terms += [(w, col[w]), (f"{x}×{w}", col[x] * col[w])] if a_mod else []
+        eqs.append((mj, terms + cov_terms, col[mj]))
+    terms = [("(intercept)", np.ones(n)), (x, col[x])] + [(mj, col[mj]) for mj in ms]
+    terms += [(w, col[w])] if (b_mod or c_mod) else []
+    terms += [(f"{mj}×{w}", col[mj] * col[w]) for mj in ms] if b_mod else []
+    terms += [(f"{x}×{w}", col[x] * col[w])] if c_mod else []
+    eqs.append((y, terms + cov_terms, yv.to_numpy()))
+    return [(out, [t for t, _ in terms], np.column_stack([v for _, v in terms]), resp) for out, terms, resp in eqs]
+
+
+def _process_indirect(model: int, x: str, ms: list, y: str, w, coefs: list, terms: list, wv: np.ndarray) -> dict:
+    """Indirect effects {path label: array (..., len(wv))} from the equations' coefficients
+    ``coefs`` (each (k,) for the estimate or (B, k) for the bootstrap) — one formula for both.
+
+    Parallel mediators: (a₁ⱼ + a₃ⱼw)(bⱼ + b₃ⱼw), the moderated terms present as the model says.
+    Serial mediators (model 6): the product of the coefficients along each chain X → Mᵢ → … → Y.
+    """
+    a_mod, b_mod, _, serial = _PROCESS_MODELS[model]
+    ny = len(ms)
+
+    def c(eq: int, term: str):
+        return coefs[eq][..., terms[eq].index(term)][..., None]
+
+    out = {}
+    if serial:
+        from itertools import combinations
+
+        for size in range(1, len(ms) + 1):
+            for chain in combinations(range(len(ms)), size):
+                eff = c(chain[0], x) * c(ny, ms[chain[-1]])
+                for i, j in zip(chain[:-1], chain[1:]):
+                    eff = eff * c(j, ms[i])
+                out[" → ".join([x] + [ms[i] for i in chain] + [y])] = eff * np.ones(len(wv))
+    else:
+        for j, mj in enumerate(ms):
+            a = c(j, x) + (c(j, f"{x}×{w}") * wv if a_mod else 0)
+            b = c(ny, mj) + (c(ny, f"{mj}×{w}") * wv if b_mod else 0)
+            out[f"{x} → {mj} → {y}"] = a * b
+    if not (a_mod or b_mod) and len(out) > 1:
+        out["total indirect"] = sum(out.values())
+    return out
+
+
+def _process_index(model: int, x: str, ms: list, y: str, w, coefs: list, terms: list) -> dict:
+    """Index of moderated mediation per mediator where the indirect effect is linear in W:
+    a₃ⱼ·bⱼ (first stage moderated only: models 7, 8), a₁ⱼ·b₃ⱼ (second stage only: model 14)."""
+    a_mod, b_mod, _, _ = _PROCESS_MODELS[model]
+    if a_mod == b_mod:
+        return {}
+    ny = len(ms)
+
+    def c(eq: int, term: str):
+        return coefs[eq][..., terms[eq].index(term)]
+
+    if a_mod:
+        return {f"{x} → {mj} → {y}": c(j, f"{x}×{w}") * c(ny, mj) for j, mj in enumerate(ms)}
+    return {f"{x} → {mj} → {y}": c(j, x) * c(ny, f"{mj}×{w}") for j, mj in enumerate(ms)}
+
+
+def _linear_effect(fit, terms: list, names: list, at: np.ndarray, df: int, level: float) -> pd.DataFrame:
+    """b₁ + b₃w at each w (b₃ absent: b₁) with SE √(v₁₁ + 2w v₁₃ + w² v₃₃), t, p and t-interval."""
+    i = terms.index(names[0])
+    j = terms.index(names[1]) if len(names) > 1 else None
+    cov = fit.cov
+    if j is None:
+        eff, se = np.full(len(at), fit.b[i]), np.full(len(at), np.sqrt(cov[i, i]))
+    else:
+        eff = fit.b[i] + fit.b[j] * at
+        se = np.sqrt(cov[i, i] + 2 * at * cov[i, j] + at**2 * cov[j, j])
+    t = eff / se
+    q = stats.t.ppf(0.5 + level / 2, df)
+    return pd.DataFrame({"w": at, "effect": eff, "se": se, "t": t, "p": 2 * stats.t.sf(np.abs(t), df),
+                         "ci_low": eff - q * se, "ci_high": eff + q * se})
+
+
+@validate_params(n_boot=Integer(min=0), ci=Probability())
+def process(data, model: int, *, x: str, y: str, m, w: str | None = None, covariates=(), n_boot: int = 5000,
+            ci: float = 0.95, seed=None, probe="percentiles") -> ProcessResult:
+    """Conditional process analysis: Hayes's PROCESS models 4, 6, 7, 8, 14, 58 and 59 by OLS.
+
+    Each model is a set of regressions (covariates C in every equation; W and the products are
+    not centred, as in PROCESS v4, so the coefficients are those of ``lm`` on the raw variables
+    and the conditional effects are at the raw values of W):
+
+    - model 4 (parallel mediation): Mⱼ = a₀ⱼ + aⱼX; Y = c′₀ + c′X + Σ bⱼMⱼ;
+    - model 6 (serial mediation, 2–6 mediators): Mⱼ = a₀ⱼ + aⱼX + Σᵢ₍ᵢ<ⱼ₎ dⱼᵢMᵢ; Y as in model 4;
+      specific indirect effects along every chain, e.g. a₁b₁, a₂b₂ and a₁d₂₁b₂ for two mediators;
+    - model 7: Mⱼ = a₀ⱼ + a₁ⱼX + a₂ⱼW + a₃ⱼXW; Y as in model 4;
+    - model 8: Mⱼ as in model 7; Y = c′₀ + c′₁X + Σ bⱼMⱼ + c′₂W + c′₃XW;
+    - model 14: Mⱼ = a₀ⱼ + aⱼX; Y = c′₀ + c′X + Σ b₁ⱼMⱼ + b₂W + Σ b₃ⱼMⱼW;
+    - model 58: Mⱼ as in model 7; Y as in model 14;
+    - model 59: Mⱼ as in model 7; Y as in model 14 plus c′₃XW.
+
+    The conditional indirect effect through Mⱼ is (a₁ⱼ + a₃ⱼw)(b₁ⱼ + b₃ⱼw) with the terms the
+    model lacks set to 0; the index of moderated mediation is a₃ⱼb₁ⱼ (models 7, 8) or a₁ⱼb₃ⱼ
+    (model 14) — in models 58 and 59 the indirect effect is quadratic in W and has no index
+    (Hayes, 2015; 2022, ch. 11–12). The conditional direct effect (models 8, 59) is c′₁ + c′₃w with
+    a t-based interval. In models 4 and 6 the total effect c (Y on X and C) and completely
+    standardised indirect effects, effect × SD(X)/SD(Y), are reported as well.
+
+    Parameters
+    ----------
+    data : DataFrame
+    model : int
+        4, 6, 7, 8, 14, 58 or 59.
+    x, y : str
+        The antecedent and the outcome.
+    m : str or list of str
+        The mediator(s): in series for model 6 (in causal order), in parallel otherwise.
+    w : str, optional
+        The moderator (required for models 7–59; a column with at least two distinct values).
+    covariates : str or list of str
+        Entered in every equation.
+    n_boot : int
+        Percentile bootstrap resamples (0: no bootstrap intervals); ``seed`` makes them repeatable.
+    ci : float
+        Confidence level of every interval.
+    probe : 'percentiles', 'sd' or list of float
+        Where to estimate conditional effects: the 16th, 50th and 84th percentiles of W (PROCESS
+        v4's default; R's ``quantile`` type 7 — PROCESS may print nearby observed values, pass
+        them as a list to reproduce its rows), the mean and ± 1 SD, or the values given. A
+        moderator with two values (e.g. 0/1) is probed at those two values unless a list is given.
+
+    Returns
+    -------
+    ProcessResult
+
+    References
+    ----------
+    Hayes, A. F. (2022). *Introduction to Mediation, Moderation, and Conditional Process
+    Analysis: A Regression-Based Approach* (3rd ed.). Guilford Press.
+    Hayes, A. F. (2015). An index and test of linear moderated mediation. *Multivariate
+    Behavioral Research, 50*(1), 1–22.
+
+    The coefficients and the products that make each effect are checked against R's ``lm``
+    (tests/reference/regression/make_process.R); the bootstrap against a loop that refits every
+    resample with ``numpy.linalg.lstsq``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> d = pd.DataFrame({"x": rng.normal(size=200), "w": rng.normal(size=200)})
+    >>> d["m"] = 0.5 * d.x + 0.3 * d.x * d.w + rng.normal(size=200)
+    >>> d["y"] = 0.4 * d.m + rng.normal(size=200)
+    >>> res = process(d, 7, x="x", m="m", y="y", w="w", n_boot=1000, seed=1)
+    >>> res.index[["index", "ci_low", "ci_high"]].round(2).to_numpy().tolist()
+    [[0.15, 0.07, 0.25]]
+    """
+    func = "process"
+    if isinstance(model, bool) or model not in _PROCESS_MODELS:
+        raise DataError(f"{func}: model={model!r} is not supported; the supported PROCESS models are "
+                        f"{sorted(_PROCESS_MODELS)}")
+    a_mod, b_mod, c_mod, serial = _PROCESS_MODELS[model]
+    moderated = a_mod or b_mod or c_mod
+    ms = [m] if isinstance(m, str) else list(m)
+    covs = [covariates] if isinstance(covariates, str) else list(covariates)
+    if not ms:
+        raise DataError(f"{func}: m must name at least one mediator")
+    if serial and not 2 <= len(ms) <= 6:
+        raise DataError(f"{func}: model 6 (serial mediation) needs 2 to 6 mediators in causal order, got m={ms}")
+    if moderated and w is None:
+        raise DataError(f"{func}: model {model} has a moderator; name it with w=")
+    if not moderated and w is not None:
+        raise DataError(f"{func}: model {model} has no moderator, got w={w!r}; use model 7, 8, 14, 58 or 59 "
+                        f"for moderated mediation")
+    names = [x] + ms + ([w] if moderated else []) + covs
+    if len(set(names + [y])) != len(names) + 1:
+        raise DataError(f"{func}: x, m, w, y and covariates must be different variables, got x={x!r}, m={ms}, "
+                        f"w={w!r}, y={y!r}, covariates={covs}")
+    level = float(ci)
+    yv, xv, dropped = _prepare(data, y, names, func)
+    n = len(yv)
+    if moderated:
+        wcol = xv[w].to_numpy()
+        if len(np.unique(wcol)) < 2:
+            raise DataError(f"{func}: moderator {w!r} has a single value ({wcol[0]:g}) in the {n} complete cases; "
+                            f"a moderator needs at least two")
+        wv, probe_name = _probe_values(wcol, probe, func)
+    else:
+        wv, probe_name = np.array([np.nan]), "none"
+    eqs = _process_equations(model, x, ms, y, w, covs, xv, yv)
+    fits = [lstsq.fit(a, r) for _, _, a, r in eqs]
+    terms = [t for _, t, _, _ in eqs]
+    q_t = [stats.t.ppf(0.5 + level / 2, f.df) for f in fits]
+    paths = pd.concat([pd.DataFrame({"equation": out, "term": t, "b": f.b, "se": f.se, "t": f.b / f.se,
+                                     "p": 2 * stats.t.sf(np.abs(f.b / f.se), f.df),
+                                     "ci_low": f.b - q * f.se, "ci_high": f.b + q * f.se})
+                       for (out, t, _, _), f, q in zip(eqs, fits, q_t)]).set_index(["equation", "term"])
+    coefs = [f.b for f in fits]
+    est = _process_indirect(model, x, ms, y, w, coefs, terms, wv)
+    idx_est = _process_index(model, x, ms, y, w, coefs, terms)
+    sd_ratio = xv[x].std(ddof=1) / yv.std(ddof=1)
+    boot, boot_idx, boot_ratio = {}, {}, None
+    if n_boot:
+        rng = np.random.default_rng(seed)
+        X, Y = xv[x].to_numpy(), yv.to_numpy()
+        tables = [lstsq.cross_products(a, r) for _, _, a, r in eqs]
+        moments = np.column_stack([np.ones(n), X, X**2, Y, Y**2])
+        sums = resample_sums(np.concatenate(tables + [moments], axis=1), n_boot, rng)
+        bcoefs, at = [], 0
+        for (_, t, a, _), tab in zip(eqs, tables):
+            bcoefs.append(lstsq.solve_sums(sums[:, at: at + tab.shape[1]], a.shape[1]))
+            at += tab.shape[1]
+        s1, sx, sxx, sy, syy = sums[:, at:].T
+        boot_ratio = np.sqrt((sxx - sx**2 / s1) / (syy - sy**2 / s1))     # SD(X)/SD(Y) of each resample
+        boot = _process_indirect(model, x, ms, y, w, bcoefs, terms, wv)
+        boot_idx = _process_index(model, x, ms, y, w, bcoefs, terms)
+    g = (1 - level) / 2
+    nan = np.full(len(wv), np.nan)
+
+    def interval(draws, k):
+        if draws is None:
+            return nan[:k], nan[:k], nan[:k]
+        lo, hi = np.quantile(draws, [g, 1 - g], axis=0)
+        return draws.std(axis=0, ddof=1), lo, hi
+
+    rows = []
+    for path, eff in est.items():
+        se, lo, hi = interval(boot.get(path), len(wv))
+        row = {"path": path, "w": wv, "effect": eff, "boot_se": se, "ci_low": lo, "ci_high": hi}
+        if not moderated:
+            _, slo, shi = interval(None if boot_ratio is None else boot[path] * boot_ratio[:, None], 1)
+            row.update(std_effect=eff * sd_ratio, std_ci_low=slo, std_ci_high=shi)
+        rows.append(pd.DataFrame(row))
+    indirect = pd.concat(rows, ignore_index=True)
+    index_rows = []
+    for path, v in idx_est.items():
+        se, lo, hi = interval(boot_idx[path][:, None] if path in boot_idx else None, 1)
+        index_rows.append({"path": path, "index": float(v), "boot_se": se[0], "ci_low": lo[0], "ci_high": hi[0]})
+    index = pd.DataFrame(index_rows, columns=["path", "index", "boot_se", "ci_low", "ci_high"]).astype(
+        {"path": object, "index": float, "boot_se": float, "ci_low": float, "ci_high": float})
+    direct = _linear_effect(fits[-1], terms[-1], [x, f"{x}×{w}"] if c_mod else [x],
+                            wv if c_mod else np.array([np.nan]), fits[-1].df, level)
+    if moderated:
+        total = pd.DataFrame(columns=["effect", "se", "t", "p", "ci_low", "ci_high"], dtype=float)
+    else:
+        a_c = np.column_stack([np.ones(n), xv[[x] + covs].to_numpy()])
+        fit_c = lstsq.fit(a_c, yv.to_numpy())
+        total = _linear_effect(fit_c, ["(intercept)", x] + covs, [x], np.array([np.nan]), fit_c.df,
+                               level).drop(columns="w")
+    return ProcessResult(int(model), paths, indirect, index, direct, total,
+                         tuple(float(v) for v in wv) if moderated else (), probe_name, n, dropped, int(n_boot),
+                         x, y, tuple(ms), w if moderated else None, level)
 
 
 # ---------------------------------------------------------------------------------------------
