@@ -105,7 +105,8 @@ def test_parallel_mediation(d):
     e = m.effects
     assert list(e.index) == ["satisfaction", "value", "total"]
     assert_allclose(e.loc["total", "indirect"], e.loc["satisfaction", "indirect"] + e.loc["value", "indirect"])
-    assert_allclose(m.indirect, e.loc["total", "indirect"]) and np.isnan(m.a)
+    assert_allclose(m.indirect, e.loc["total", "indirect"])
+    assert np.isnan(m.a)
     assert_allclose(m.total, m.direct + m.indirect, rtol=1e-10)
     assert m.ci == (e.loc["total", "ci_low"], e.loc["total", "ci_high"]) and m.ci[0] < m.ci[1]
     single = r.mediation(d, "quality", "satisfaction", "loyalty", n_boot=0)
@@ -139,7 +140,8 @@ def test_correlation_table_stars_and_warning(d):
     assert_allclose(rr.loc["satisfaction", "quality"], d["satisfaction"].corr(d["quality"]), rtol=1e-12)
     assert t.loc["satisfaction", "quality"] == f"{rr.loc['satisfaction', 'quality']:.3f}***"
     assert t.loc["quality", "quality"] == "(0.800)" and t.loc["quality", "loyalty"] == ""
-    assert_allclose(res.mean["loyalty"], d["loyalty"].mean()) and res.sd["quality"] > 0
+    assert_allclose(res.mean["loyalty"], d["loyalty"].mean())
+    assert res.sd["quality"] > 0
     tab = res.table("zh").frame
     assert list(tab.columns[:2]) == ["均值", "标准差"]
     with pytest.raises(DataError, match=r"sqrt_ave must hold √AVE values between 0 and 1"):
@@ -432,3 +434,107 @@ def test_process_effects_match_products_of_lm_coefficients(pdata, key):
         if len(want):
             assert_allclose(frame["effect"], want["effect"], rtol=1e-9, err_msg=kind)
             assert_allclose(frame["se"], want["se"], rtol=1e-8, err_msg=kind)
+
+
+def _lstsq(cols, resp):
+    return np.linalg.lstsq(np.column_stack([np.ones(len(resp))] + cols), resp, rcond=None)[0]
+
+
+def test_process_serial_bootstrap_equals_refitting_each_resample(pdata):
+    """Model 6: the chain a₁d₂₁b₂ and the standardised total indirect effect (with each
+    resample's own SDs) from 300 resamples refitted one by one with numpy's least squares."""
+    res = _run(pdata, "6", n_boot=300, seed=5)
+    sub = pdata[["x", "m1", "m2", "c1", "y"]].dropna()
+    x, m1, m2, c1, y = (sub[c].to_numpy() for c in sub.columns)
+    idx = np.random.default_rng(5).integers(0, len(sub), size=(300, len(sub)))
+    chain, std_total = [], []
+    for i in idx:
+        a1, a2, d21 = _lstsq([x[i], c1[i]], m1[i])[1], *_lstsq([x[i], m1[i], c1[i]], m2[i])[1:3]
+        b1, b2 = _lstsq([x[i], m1[i], m2[i], c1[i]], y[i])[2:4]
+        chain.append(a1 * d21 * b2)
+        std_total.append((a1 * b1 + a2 * b2 + a1 * d21 * b2) * x[i].std(ddof=1) / y[i].std(ddof=1))
+    got = res.indirect.set_index("path")
+    assert_allclose(got.loc["x → m1 → m2 → y", ["ci_low", "ci_high"]], np.quantile(chain, [0.025, 0.975]), rtol=1e-9)
+    assert_allclose(got.loc["x → m1 → m2 → y", "boot_se"], np.std(chain, ddof=1), rtol=1e-9)
+    assert_allclose(got.loc["total indirect", ["std_ci_low", "std_ci_high"]], np.quantile(std_total, [0.025, 0.975]),
+                    rtol=1e-9)
+    total = got.loc["total indirect", "effect"]
+    assert_allclose(total, got.drop(index="total indirect")["effect"].sum(), rtol=1e-12)
+    assert_allclose(res.total["effect"].iloc[0], res.direct["effect"].iloc[0] + total, rtol=1e-10)   # c = c′ + Σ
+
+
+def test_process_moderated_bootstrap_equals_refitting_each_resample(pdata):
+    """Model 58 (indirect effect quadratic in W) and the index of model 14, resample by resample."""
+    res58 = _run(pdata, "58w", n_boot=250, seed=9)
+    res14 = _run(pdata, "14w", n_boot=250, seed=9)
+    sub = pdata[["x", "m1", "w", "c1", "y"]].dropna()
+    x, m, w, c1, y = (sub[c].to_numpy() for c in sub.columns)
+    wv = np.asarray(res58.w_values)
+    idx = np.random.default_rng(9).integers(0, len(sub), size=(250, len(sub)))
+    cond, index14 = [], []
+    for i in idx:
+        a = _lstsq([x[i], w[i], x[i] * w[i], c1[i]], m[i])
+        b = _lstsq([x[i], m[i], w[i], m[i] * w[i], c1[i]], y[i])
+        cond.append((a[1] + a[3] * wv) * (b[2] + b[4] * wv))
+        index14.append(_lstsq([x[i], c1[i]], m[i])[1] * b[4])
+    lo, hi = np.quantile(np.array(cond), [0.025, 0.975], axis=0)
+    assert_allclose(res58.indirect["ci_low"], lo, rtol=1e-9)
+    assert_allclose(res58.indirect["ci_high"], hi, rtol=1e-9)
+    assert_allclose(res14.index[["ci_low", "ci_high"]].iloc[0], np.quantile(index14, [0.025, 0.975]), rtol=1e-9)
+    assert res14.index["ci_low"].iloc[0] > 0                          # the simulated second stage is moderated
+
+
+def test_process_models_4_and_7_agree_with_mediation_and_moderated_mediation(d):
+    med = r.mediation(d, "quality", "satisfaction", "loyalty", covariates=["switching"], n_boot=400, seed=7)
+    p4 = r.process(d, 4, x="quality", m="satisfaction", y="loyalty", covariates="switching", n_boot=400, seed=7)
+    row = p4.indirect.iloc[0]
+    assert_allclose([row["effect"], row["ci_low"], row["ci_high"], row["boot_se"]],
+                    [med.indirect, *med.ci, med.se_boot], rtol=1e-10)
+    assert_allclose([p4.direct["effect"].iloc[0], p4.total["effect"].iloc[0]], [med.direct, med.total], rtol=1e-10)
+    mm = r.moderated_mediation(d, "quality", "satisfaction", "loyalty", "switching", n_boot=400, seed=3)
+    p7 = r.process(d, 7, x="quality", m="satisfaction", y="loyalty", w="switching", n_boot=400, seed=3, probe="sd")
+    # moderated_mediation centres W; the products and the resamples are the same
+    assert_allclose(p7.index[["index", "ci_low", "ci_high"]].iloc[0], [mm.index, *mm.ci], rtol=1e-9)
+    assert_allclose(p7.indirect[["effect", "ci_low", "ci_high"]].to_numpy(),
+                    mm.conditional_indirect[["indirect", "ci_low", "ci_high"]].to_numpy(), rtol=1e-9)
+
+
+def test_process_probe_choices_and_invariance(pdata):
+    pct = _run(pdata, "8w")
+    sub = pdata[["x", "m1", "w", "c1", "y"]].dropna()
+    assert_allclose(pct.w_values, np.percentile(sub["w"], [16, 50, 84]), rtol=1e-12)
+    assert pct.probe == "percentiles"
+    at = _run(pdata, "8w", probe=[3, 5])
+    assert at.w_values == (3.0, 5.0) and at.probe == "values" and len(at.direct) == 2
+    # a binary moderator: its two values, whatever the rule
+    g = _run(pdata, "59g", probe="sd")
+    assert g.w_values == (0.0, 1.0) and g.probe == "binary"
+    # conditional effects are linear (8) in W: their slope over W is the index
+    ind = pct.indirect
+    assert_allclose(np.diff(ind["effect"]) / np.diff(ind["w"]), pct.index["index"].iloc[0], rtol=1e-9)
+    shuffled = pdata.sample(frac=1, random_state=3)[list(reversed(pdata.columns))]
+    again = _run(shuffled, "8w")
+    pd.testing.assert_frame_equal(again.paths, pct.paths, rtol=1e-10)
+    pd.testing.assert_frame_equal(again.indirect, pct.indirect, rtol=1e-10)
+
+
+def test_process_bad_input(pdata):
+    with pytest.raises(DataError, match=r"process: model=5 is not supported; the supported PROCESS models are "
+                                        r"\[4, 6, 7, 8, 14, 58, 59\]"):
+        r.process(pdata, 5, x="x", m="m1", y="y", w="w")
+    with pytest.raises(DataError, match=r"process: moderator 'k' has a single value \(2.0\) in the 248 complete cases; a moderator needs at least two"):
+        r.process(pdata.assign(k=2.0), 7, x="x", m="m1", y="y", w="k", n_boot=0)
+    with pytest.raises(DataError, match=r"process: model 14 has a moderator; name it with w="):
+        r.process(pdata, 14, x="x", m="m1", y="y")
+    with pytest.raises(DataError, match=r"process: model 6 has no moderator, got w='w'"):
+        r.process(pdata, 6, x="x", m=["m1", "m2"], y="y", w="w")
+    with pytest.raises(DataError, match=r"process: model 6 \(serial mediation\) needs 2 to 6 mediators"):
+        r.process(pdata, 6, x="x", m="m1", y="y")
+    with pytest.raises(DataError, match=r"process: probe must be 'percentiles', 'sd' or a list of numbers"):
+        r.process(pdata, 7, x="x", m="m1", y="y", w="w", probe="quartiles")
+    with pytest.raises(DataError, match=r"process: x, m, w, y and covariates must be different variables"):
+        r.process(pdata, 7, x="x", m="m1", y="y", w="x")
+    with pytest.raises(DataError, match=r"process: variables not found in data: \['v'\]"):
+        r.process(pdata, 7, x="x", m="m1", y="y", w="v")
+    with pytest.raises(DataError, match=r"process: n_boot"):
+        r.process(pdata, 7, x="x", m="m1", y="y", w="w", n_boot=-1)

