@@ -538,3 +538,16 @@ def test_process_bad_input(pdata):
         r.process(pdata, 7, x="x", m="m1", y="y", w="v")
     with pytest.raises(DataError, match=r"process: n_boot"):
         r.process(pdata, 7, x="x", m="m1", y="y", w="w", n_boot=-1)
+
+
+def test_moderation_flags_johnson_neyman_points_outside_the_data(d):
+    full = r.moderation(d.dropna(), "quality", "switching", "loyalty")
+    assert full.johnson_neyman_in_range == full.johnson_neyman           # both roots inside [min, max] of W
+    cut = r.moderation(d.dropna().query("switching > -1.2"), "quality", "switching", "loyalty")
+    lo, hi = cut.w_range
+    sw = d.dropna().query("switching > -1.2")["switching"]
+    assert_allclose([lo, hi], [sw.min() - sw.mean(), sw.max() - sw.mean()], rtol=1e-12)
+    inside = cut.johnson_neyman_in_range
+    assert len(inside) < len(cut.johnson_neyman) and all(lo <= v <= hi for v in inside)
+    assert "outside the observed range of switching" in cut.interpret("en")
+    assert "观测范围" in cut.interpret("zh") and "观测范围" not in full.interpret("zh")

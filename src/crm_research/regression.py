@@ -671,11 +671,20 @@ class ModerationResult(Result):
     delta_r2_interaction: float
     n: int
     level: float = 0.95
+    w_range: tuple = (float("nan"), float("nan"))
 
     title = "Moderation (PROCESS model 1)"
 
     def to_frame(self) -> pd.DataFrame:
         return self.simple_slopes
+
+    @property
+    def johnson_neyman_in_range(self) -> tuple:
+        """The Johnson–Neyman points inside the observed range of W (``w_range``, same metric):
+        the only ones PROCESS prints — a point outside the data is an extrapolation (Hayes, 2022,
+        sec. 7.4)."""
+        lo, hi = self.w_range
+        return tuple(v for v in self.johnson_neyman if lo <= v <= hi)
 
     def table(self, lang: str = "zh", *, names=None):
         """Coefficients (constant, X, W, X × W, covariates) and the simple slopes of X at the
@@ -696,6 +705,9 @@ def moderation(data, x: str, w: str, y: str, *, covariates=(), center: bool = Tr
     Simple slopes of X at W = −1 SD, mean and +1 SD with SE, t and p; the Johnson–Neyman points
     where the slope of X is exactly significant at 1 − ``ci`` (roots of
     (b1 + b3 w)² = t²(v11 + 2 w v13 + w² v33)), in the centred metric of W when ``center``.
+    ``johnson_neyman`` holds every real root; ``w_range`` the observed range of W in the same
+    metric, and ``johnson_neyman_in_range`` the roots inside it — the interpretation reports only
+    those and says when a root lies outside the data (Hayes, 2022).
     """
     func = "moderation"
     covs = [covariates] if isinstance(covariates, str) else list(covariates)
@@ -730,7 +742,8 @@ def moderation(data, x: str, w: str, y: str, *, covariates=(), center: bool = Tr
     tss = ((yv - yv.mean()) ** 2).sum()
     r2 = 1 - resid_full @ resid_full / tss
     r2_0 = 1 - ((yv.to_numpy() - a0 @ b0) ** 2).sum() / tss
-    return ModerationResult(coef, slopes, jn, float(r2), float(r2 - r2_0), n, level)
+    return ModerationResult(coef, slopes, jn, float(r2), float(r2 - r2_0), n, level,
+                            (float(ww.min()), float(ww.max())))
 
 
 @result

@@ -487,7 +487,9 @@ def moderation_verdict(res, lang: str = "zh", *, names=None) -> str:
     sig = inter["p"] < 0.05
     slopes = res.simple_slopes
     lo, hi = slopes.loc["-1 SD"], slopes.loc["+1 SD"]
-    jn = ("、" if lang == "zh" else ", ").join(_num(v, "coef") for v in res.johnson_neyman)
+    jn = ("、" if lang == "zh" else ", ").join(_num(v, "coef") for v in res.johnson_neyman_in_range)
+    outside = len(res.johnson_neyman) - len(res.johnson_neyman_in_range)
+    span = f"{_num(res.w_range[0], 'coef')}, {_num(res.w_range[1], 'coef')}"
     if lang == "zh":
         out = (f"交互项 {x} × {w} 的系数为 {_num(inter['b'], 'coef')}（t = {_num(inter['t'], 'stat')}, p {p_relation(inter['p'])}），"
                f"使 R² 增加 {_num(res.delta_r2_interaction, 'coef')}，" + ("调节效应显著" if sig else "调节效应不显著")
@@ -496,6 +498,8 @@ def moderation_verdict(res, lang: str = "zh", *, names=None) -> str:
                 f"{_zh(w)}较高（均值 + 1 SD）时为 {_num(hi['slope'], 'coef')}（p {p_relation(hi['p'])}）（Aiken & West, 1991）。")
         if jn:
             out += f"Johnson–Neyman 分界点（{_zh(w)}中心化后）为 {jn}。"
+        if outside:
+            out += f"另有 {outside} 个 Johnson–Neyman 分界点落在{_zh(w)}的观测范围 [{span}] 之外，属于外推，不予解释（Hayes, 2022）。"
         return _tidy(out)
     out = (f"The interaction {x} × {w} has a coefficient of {_num(inter['b'], 'coef')} (t = {_num(inter['t'], 'stat')}, "
            f"p {p_relation(inter['p'])}) and adds {_num(res.delta_r2_interaction, 'coef')} to R²: the moderation is "
@@ -504,6 +508,9 @@ def moderation_verdict(res, lang: str = "zh", *, names=None) -> str:
             f"{w} (M + 1 SD) it is {_num(hi['slope'], 'coef')} (p {p_relation(hi['p'])}) (Aiken & West, 1991).")
     if jn:
         out += f" Johnson–Neyman points ({w} centred): {jn}."
+    if outside:
+        out += (f" {outside} further Johnson–Neyman point{'s' if outside > 1 else ''} lie{'' if outside > 1 else 's'} outside "
+                f"the observed range of {w} [{span}] and {'are' if outside > 1 else 'is'} not interpreted (Hayes, 2022).")
     return out
 
 
