@@ -551,3 +551,25 @@ def test_moderation_flags_johnson_neyman_points_outside_the_data(d):
     assert len(inside) < len(cut.johnson_neyman) and all(lo <= v <= hi for v in inside)
     assert "outside the observed range of switching" in cut.interpret("en")
     assert "观测范围" in cut.interpret("zh") and "观测范围" not in full.interpret("zh")
+
+
+def test_process_table_and_interpretation(pdata):
+    serial = _run(pdata, "6", n_boot=200, seed=1)
+    t = serial.table("zh", names={"x": "服务质量"})
+    assert list(t.frame.index) == ["直接效应（服务质量 → y）", "总效应（服务质量 → y）", "间接效应（服务质量 → m1 → y）",
+                                   "间接效应（服务质量 → m2 → y）", "间接效应（服务质量 → m1 → m2 → y）", "总间接效应"]
+    assert_allclose(t.frame["完全标准化间接效应"].dropna(), serial.indirect["std_effect"], rtol=1e-12)
+    assert "200 次 Bootstrap" in t.note and "SD(X) / SD(Y)" in t.note
+    mm = _run(pdata, "8w", n_boot=200, seed=1)
+    te = mm.table("en")
+    assert te.title == "Conditional process analysis (PROCESS model 8)"
+    assert f"Conditional indirect effect (x → m1 → y; w = {mm.w_values[0]:.3f})" in te.frame.index
+    assert "Index of moderated mediation (x → m1 → y)" in te.frame.index and "16th, 50th and 84th percentiles" in te.note
+    assert "Completely standardised indirect effect" not in te.frame.columns
+    ci = mm.index.iloc[0]
+    sig = ci["ci_low"] > 0 or ci["ci_high"] < 0
+    en, zh = mm.interpret("en"), mm.interpret("zh")
+    assert "(Hayes, 2022)" in en and "Hayes, 2022" in zh
+    assert ("w moderates the indirect effect" in en) == sig and ("调节作用显著" in zh) == sig
+    g = _run(pdata, "59g", n_boot=200, seed=1)
+    assert "no single index of moderated mediation" in g.interpret("en") and "g = 1" in g.interpret("en")
