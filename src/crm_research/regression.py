@@ -2,7 +2,7 @@
 and PROCESS-style mediation (model 4), moderation (model 1) and moderated mediation (model 7).
 
 Reference implementations (tests/reference/regression): R's ``lm``/``anova`` (coefficients, R²,
-F change to 1e-8), ``glm(family = binomial)`` with Hosmer–Lemeshow and LMG by their definitions, HC3 by its definition, ``psych::describe(type = 2)``, ``MASS::polr``. Bootstrap
+F change to 1e-8), ``glm(family = binomial)`` with Hosmer–Lemeshow and LMG by their definitions, HC3 by its definition, HC0–HC3 and weighted ``lm`` with ``sandwich::vcovHC``, ``psych::describe(type = 2)``, ``MASS::polr``. Bootstrap
 intervals are checked against a plain one-resample-at-a-time loop over the same draws and, in
 benchmarks/, against ``pingouin.mediation_analysis``.
 """
@@ -20,12 +20,12 @@ from ._core.bootstrap import resample_sums
 from ._core.errors import DataError, StatWarning
 from ._core.results import Result, result
 from ._core.params import Integer, Probability, validate_params
-from ._core.validation import (numeric_frame, require_columns, require_frame, require_positive_int,
+from ._core.validation import (format_rows, numeric_frame, require_columns, require_frame, require_positive_int,
                           require_probability)
 
 __all__ = ["describe", "correlation_table", "ols", "hierarchical", "ordinal_logit", "logistic", "relative_importance",
            "mediation", "moderation", "moderated_mediation", "OLSResult", "LogisticResult", "HierarchicalResult", "MediationResult", "ModerationResult",
-           "ModeratedMediationResult"]
+           "ModeratedMediationResult", "OrdinalResult", "process", "ProcessResult"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,6 +205,7 @@ class OLSResult(Result):
     robust: str | None
 
     y: str = ""
+    weights: str | None = None
 
     title = "OLS regression"
 
@@ -223,54 +224,117 @@ class OLSResult(Result):
         return ols_verdict(self, lang, y=self.y, names=names)
 
 
-def _vif(xv: pd.DataFrame) -> np.ndarray:
+def _vif(xv: pd.DataFrame, w: np.ndarray | None = None) -> np.ndarray:
+    """1/(1 − R²ⱼ): the diagonal of the inverse (weighted) correlation matrix of the predictors."""
     if xv.shape[1] < 2:
         return np.ones(xv.shape[1])
-    r = np.corrcoef(xv.to_numpy(), rowvar=False)
-    return np.diag(np.linalg.inv(r))
+    c = np.cov(xv.to_numpy(), rowvar=False, aweights=w)
+    d = np.sqrt(np.diag(c))
+    return np.diag(np.linalg.inv(c / np.outer(d, d)))
 
 
-def _fit(yv: pd.Series, xv: pd.DataFrame, robust: str | None):
+_HC = ("HC0", "HC1", "HC2", "HC3")
+
+
+def _fit(yv: pd.Series, xv: pd.DataFrame, robust: str | None, w: np.ndarray | None = None):
+    """(Weighted) least squares with the classical or an HC0–HC3 covariance.
+
+    With case weights w the fit is OLS of √w·y on √w·[1, X] (R's ``lm(weights = w)``); residuals,
+    hat values and R² are those of that transformed fit, R² about the weighted mean of y.
+    """
     n, k = xv.shape
-    a = np.column_stack([np.ones(n), xv.to_numpy()])
-    yy = yv.to_numpy()
+    sw = np.ones(n) if w is None else np.sqrt(w)
+    a = np.column_stack([np.ones(n), xv.to_numpy()]) * sw[:, None]
+    yy = yv.to_numpy() * sw
     ls = lstsq.fit(a, yy)
     b, resid, df_resid, xtx_inv = ls.b, ls.resid, ls.df, ls.xtx_inv
-    sigma2 = ls.sigma2
-    if robust == "HC3":
+    if robust in _HC:
         h = np.einsum("ij,jk,ik->i", a, xtx_inv, a)
-        meat = a.T @ (a * (resid**2 / (1 - h) ** 2)[:, None])
-        cov = xtx_inv @ meat @ xtx_inv
+        omega = resid**2 * {"HC0": np.ones(n), "HC1": np.full(n, n / df_resid),
+                            "HC2": 1 / (1 - h), "HC3": 1 / (1 - h) ** 2}[robust]
+        cov = xtx_inv @ (a.T @ (a * omega[:, None])) @ xtx_inv
     else:
-        cov = sigma2 * xtx_inv
+        cov = ls.sigma2 * xtx_inv
     se = np.sqrt(np.diag(cov))
-    tss = ((yy - yy.mean()) ** 2).sum()
-    r2 = 1 - resid @ resid / tss
+    ybar = np.average(yv.to_numpy(), weights=w)
+    tss = float(np.sum((sw * (yv.to_numpy() - ybar)) ** 2))
+    r2 = 1 - ls.rss / tss
     return b, se, cov, r2, df_resid, resid
 
 
-def ols(data, y: str, x, *, categorical: dict | None = None, robust: str | None = None, ci: float = 0.95) -> OLSResult:
-    """Ordinary least squares with b, SE, standardised β, t, p, CI and VIF.
+def _case_weights(frame: pd.DataFrame, weights: str | None, index, func: str) -> np.ndarray | None:
+    """The ``weights`` column at the rows of ``index`` as floats; every weight must be positive."""
+    if weights is None:
+        return None
+    w = numeric_frame(frame.loc[index], [weights], func)[weights]
+    bad = w[~(w > 0) | ~np.isfinite(w)]
+    if len(bad):
+        raise DataError(f"{func}: weights column {weights!r} must hold positive finite numbers; found "
+                        f"{[float(v) for v in bad.unique()[:3]]} in {format_rows(bad.index)}; drop those rows "
+                        f"(SPSS's WLS leaves out cases with a weight of 0 or less)")
+    return w.to_numpy()
+
+
+def _wsd(v: np.ndarray, w: np.ndarray | None) -> np.ndarray:
+    """Standard deviations of the columns of v (weighted by w; the normalisation cancels in β)."""
+    if w is None:
+        return v.std(axis=0, ddof=1)
+    mu = np.average(v, axis=0, weights=w)
+    return np.sqrt(np.average((v - mu) ** 2, axis=0, weights=w))
+
+
+def ols(data, y: str, x, *, categorical: dict | None = None, robust: str | None = None, weights: str | None = None,
+        ci: float = 0.95) -> OLSResult:
+    """Ordinary (or weighted) least squares with b, SE, standardised β, t, p, CI and VIF.
+
+    The model is y = Xb + e; ``weights`` (a column of positive case weights wᵢ, SPSS's *WLS
+    weight*, R's ``lm(weights = )``) gives weighted least squares, b = (X′WX)⁻¹X′Wy, with
+    σ̂² = Σwᵢeᵢ² / (n − k − 1) and R² about the weighted mean of y.
 
     ``categorical`` maps a predictor to its reference level, e.g. ``{"customer_type":
     "manufacturer"}``; the others become 0/1 dummies named ``customer_type[retailer]``.
-    ``robust="HC3"`` gives heteroskedasticity-consistent SEs (MacKinnon & White, 1985). β are the
-    coefficients of z-scored variables (dummies included, as SPSS reports them). Rows with a
-    missing value in any model variable are dropped and counted (``n_dropped``).
+    ``robust`` gives heteroskedasticity-consistent SEs, Cov(b) = (X′X)⁻¹ X′ diag(ωᵢ) X (X′X)⁻¹ with
+    ωᵢ = eᵢ² (``"HC0"``, White, 1980), eᵢ² n/(n − k − 1) (``"HC1"``, Stata's ``robust``),
+    eᵢ²/(1 − hᵢ) (``"HC2"``) or eᵢ²/(1 − hᵢ)² (``"HC3"``, MacKinnon & White, 1985; Long & Ervin,
+    2000, recommend it below n = 250), hᵢ the leverages; with weights, X and e are those of the
+    transformed fit √w·y on √w·X. The overall F is then the robust Wald test of all slopes.
+    β are the coefficients of z-scored variables (dummies included, as SPSS reports them;
+    weighted SDs with weights), VIF from the (weighted) correlations of the predictors. Rows
+    with a missing value in any model variable or weight are dropped and counted (``n_dropped``).
+
+    Checked against R's ``lm``, ``sandwich::vcovHC`` and ``car::vif``
+    (tests/reference/regression/make_reference.R and make_hc_wls.R).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"y": [1, 3, 2, 5, 4, 6], "x": [1, 2, 3, 4, 5, 6], "w": [1, 1, 2, 2, 1, 1]})
+    >>> round(float(ols(d, "y", "x", weights="w", robust="HC1").coefficients.loc["x", "b"]), 4)
+    0.9444
     """
     func = "ols"
     x = [x] if isinstance(x, str) else list(x)
-    if robust not in (None, "HC3"):
-        raise DataError(f"{func}: robust={robust!r} is not one of [None, 'HC3']")
+    if robust not in (None,) + _HC:
+        raise DataError(f"{func}: robust={robust!r} is not one of [None, 'HC0', 'HC1', 'HC2', 'HC3']")
     level = require_probability(ci, func, "ci")
-    yv, xv, dropped = _prepare(data, y, x, func, categorical)
-    b, se, cov, r2, df_resid, _ = _fit(yv, xv, robust)
+    frame = require_frame(data, func)
+    if weights is not None:
+        if not isinstance(weights, str):
+            raise DataError(f"{func}: weights must be the name of a column of case weights, got {weights!r}")
+        require_columns(frame, [weights], func, "weights column")
+        if weights in [y] + x:
+            raise DataError(f"{func}: the weights column {weights!r} is also a model variable")
+        frame = frame[frame[weights].notna()]
+    yv, xv, dropped = _prepare(frame, y, x, func, categorical)
+    dropped += len(data) - len(frame)
+    w = _case_weights(frame, weights, yv.index, func)
+    b, se, cov, r2, df_resid, _ = _fit(yv, xv, robust, w)
     n, k = xv.shape
     t = b / se
     p = 2 * stats.t.sf(np.abs(t), df_resid)
     q = stats.t.ppf(0.5 + level / 2, df_resid)
-    beta = np.concatenate([[np.nan], b[1:] * xv.std(ddof=1).to_numpy() / yv.std(ddof=1)])
-    vif = np.concatenate([[np.nan], _vif(xv)])
+    beta = np.concatenate([[np.nan], b[1:] * _wsd(xv.to_numpy(), w) / _wsd(yv.to_numpy(), w)])
+    vif = np.concatenate([[np.nan], _vif(xv, w)])
     terms = ["(intercept)"] + list(xv.columns)
     coef = pd.DataFrame({"b": b, "se": se, "beta": beta, "t": t, "p": p, "ci_low": b - q * se,
                          "ci_high": b + q * se, "vif": vif}, index=pd.Index(terms, name="term"))
@@ -279,14 +343,14 @@ def ols(data, y: str, x, *, categorical: dict | None = None, robust: str | None 
         warnings.warn(f"{func}: VIF above 10 for {', '.join(high)}: strong multicollinearity, the coefficients "
                       f"of these predictors are unstable", StatWarning, stacklevel=2)
     adj = 1 - (1 - r2) * (n - 1) / df_resid
-    if robust == "HC3":
+    if robust is not None:
         # Wald test of all slopes with the robust covariance
         rb = b[1:]
         f = float(rb @ np.linalg.solve(cov[1:, 1:], rb) / k)
     else:
         f = (r2 / k) / ((1 - r2) / df_resid)
     return OLSResult(coef, float(r2), float(adj), float(f), k, int(df_resid), float(stats.f.sf(f, k, df_resid)),
-                     int(n), dropped, robust, y)
+                     int(n), dropped, robust, y, weights)
 
 
 @result
@@ -361,15 +425,39 @@ def hierarchical(data, y: str, blocks, *, categorical: dict | None = None) -> Hi
 
 @result
 class OrdinalResult(Result):
+    """Proportional-odds fit: ``coefficients`` (b, se, z, p, odds_ratio by predictor),
+    ``thresholds`` θⱼ (named 'j|j+1'), ``n``, ``log_likelihood`` and the outcome's ordered
+    ``levels``; :meth:`predict_proba` gives each category's probability for new cases."""
+
     coefficients: pd.DataFrame
     thresholds: pd.Series
     n: int
     log_likelihood: float
+    levels: tuple = ()
 
     title = "Ordinal logistic regression (proportional odds)"
 
     def to_frame(self) -> pd.DataFrame:
         return self.coefficients
+
+    def predict_proba(self, data) -> pd.DataFrame:
+        """P(Y = j | x) for every row of ``data`` (rows × categories, columns the outcome's levels).
+
+        P(Y ≤ j) = 1 / (1 + exp(−(θⱼ − xβ))), and P(Y = j) = P(Y ≤ j) − P(Y ≤ j − 1): the
+        probabilities of ``predict(polr, newdata, type = "probs")`` in R's MASS (checked in
+        tests/reference/regression/make_polr_predict.R). ``data`` needs the predictor columns (by
+        name; other columns are ignored); a row with a missing predictor gets NaN probabilities.
+        """
+        func = "OrdinalResult.predict_proba"
+        frame = require_frame(data, func)
+        x = list(self.coefficients.index)
+        require_columns(frame, x, func, "predictors")
+        xv = numeric_frame(frame, x, func).to_numpy()
+        eta = xv @ self.coefficients["b"].to_numpy()
+        cum = stats.logistic.cdf(self.thresholds.to_numpy()[None, :] - eta[:, None])
+        cum = np.column_stack([np.zeros(len(eta)), cum, np.ones(len(eta))])
+        return pd.DataFrame(np.diff(cum, axis=1), index=frame.index,
+                            columns=pd.Index(list(self.levels), name="category"))
 
 
 def ordinal_logit(data, y: str, x) -> OrdinalResult:
@@ -397,7 +485,8 @@ def ordinal_logit(data, y: str, x) -> OrdinalResult:
     coef = pd.DataFrame({"b": beta, "se": bse[:k], "z": z, "p": 2 * stats.norm.sf(np.abs(z)), "odds_ratio": np.exp(beta)},
                         index=pd.Index(xv.columns, name="term"))
     names = [f"{levels[i]:g}|{levels[i + 1]:g}" for i in range(len(levels) - 1)]
-    return OrdinalResult(coef, pd.Series(cuts, index=names, name="threshold"), len(yv), float(fit.llf))
+    return OrdinalResult(coef, pd.Series(cuts, index=names, name="threshold"), len(yv), float(fit.llf),
+                         tuple(float(v) for v in levels))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -582,11 +671,20 @@ class ModerationResult(Result):
     delta_r2_interaction: float
     n: int
     level: float = 0.95
+    w_range: tuple = (float("nan"), float("nan"))
 
     title = "Moderation (PROCESS model 1)"
 
     def to_frame(self) -> pd.DataFrame:
         return self.simple_slopes
+
+    @property
+    def johnson_neyman_in_range(self) -> tuple:
+        """The Johnson–Neyman points inside the observed range of W (``w_range``, same metric):
+        the only ones PROCESS prints — a point outside the data is an extrapolation (Hayes, 2022,
+        sec. 7.4)."""
+        lo, hi = self.w_range
+        return tuple(v for v in self.johnson_neyman if lo <= v <= hi)
 
     def table(self, lang: str = "zh", *, names=None):
         """Coefficients (constant, X, W, X × W, covariates) and the simple slopes of X at the
@@ -607,6 +705,9 @@ def moderation(data, x: str, w: str, y: str, *, covariates=(), center: bool = Tr
     Simple slopes of X at W = −1 SD, mean and +1 SD with SE, t and p; the Johnson–Neyman points
     where the slope of X is exactly significant at 1 − ``ci`` (roots of
     (b1 + b3 w)² = t²(v11 + 2 w v13 + w² v33)), in the centred metric of W when ``center``.
+    ``johnson_neyman`` holds every real root; ``w_range`` the observed range of W in the same
+    metric, and ``johnson_neyman_in_range`` the roots inside it — the interpretation reports only
+    those and says when a root lies outside the data (Hayes, 2022).
     """
     func = "moderation"
     covs = [covariates] if isinstance(covariates, str) else list(covariates)
@@ -641,7 +742,8 @@ def moderation(data, x: str, w: str, y: str, *, covariates=(), center: bool = Tr
     tss = ((yv - yv.mean()) ** 2).sum()
     r2 = 1 - resid_full @ resid_full / tss
     r2_0 = 1 - ((yv.to_numpy() - a0 @ b0) ** 2).sum() / tss
-    return ModerationResult(coef, slopes, jn, float(r2), float(r2 - r2_0), n, level)
+    return ModerationResult(coef, slopes, jn, float(r2), float(r2 - r2_0), n, level,
+                            (float(ww.min()), float(ww.max())))
 
 
 @result
@@ -695,6 +797,357 @@ def moderated_mediation(data, x: str, m: str, y: str, w: str, *, covariates=(), 
     paths = pd.DataFrame({"estimate": [ca[1], ca[2], ca[3], cb[2], cb[1]], "se": [sa[1], sa[2], sa[3], sb[2], sb[1]]},
                          index=[f"a1 ({x} → {m})", f"a2 ({w} → {m})", f"a3 ({x}×{w} → {m})", f"b ({m} → {y})", f"c′ ({x} → {y})"])
     return ModeratedMediationResult(float(idx), idx_ci, table, paths, n)
+
+
+# ---------------------------------------------------------------------------------------------
+# conditional process analysis: PROCESS models 4, 6, 7, 8, 14, 58 and 59 in one engine
+
+#: model number → (first stage X → M moderated by W, second stage M → Y moderated, direct X → Y
+#: moderated, mediators in series). Hayes (2022), appendix A, gives the conceptual diagrams.
+_PROCESS_MODELS = {4: (False, False, False, False), 6: (False, False, False, True),
+                   7: (True, False, False, False), 8: (True, False, True, False),
+                   14: (False, True, False, False), 58: (True, True, False, False),
+                   59: (True, True, True, False)}
+
+_PROBE_PCT = (0.16, 0.50, 0.84)
+
+
+@result
+class ProcessResult(Result):
+    """A PROCESS model (Hayes, 2022) fitted by OLS, its effects and their bootstrap intervals.
+
+    - ``paths``: every regression coefficient by (``equation``, ``term``) — the outcome of each
+      equation and its predictor (products named ``x×w``) — with ``b``, ``se``, ``t``, ``p``,
+      ``ci_low``, ``ci_high`` (t-based, ``level``), as PROCESS prints each model;
+    - ``indirect``: one row per specific indirect effect (``path`` such as 'x → m1 → m2 → y',
+      plus 'total indirect' in models 4 and 6 with several mediators) and value ``w`` of the
+      moderator (NaN when the effect is not moderated): ``effect``, ``boot_se``, ``ci_low``,
+      ``ci_high`` (percentile bootstrap), and in models 4 and 6 the completely standardised
+      effect ``std_effect`` = effect × SD(X)/SD(Y) with ``std_ci_low``/``std_ci_high``;
+    - ``index``: the index of moderated mediation per mediator (models 7, 8, 14) with ``index``,
+      ``boot_se``, ``ci_low``, ``ci_high``; empty where the indirect effect is not linear in W;
+    - ``direct``: the direct effect of X (conditional on each ``w`` in models 8 and 59) with
+      ``effect``, ``se``, ``t``, ``p``, ``ci_low``, ``ci_high``;
+    - ``total``: the total effect c of X (models 4 and 6; empty otherwise);
+    - ``w_values``: the values of W where the effects are probed, chosen by ``probe``.
+    """
+
+    model: int
+    paths: pd.DataFrame
+    indirect: pd.DataFrame
+    index: pd.DataFrame
+    direct: pd.DataFrame
+    total: pd.DataFrame
+    w_values: tuple
+    probe: str
+    n: int
+    n_dropped: int
+    n_boot: int
+    x: str
+    y: str
+    m: tuple
+    w: str | None = None
+    level: float = 0.95
+
+    @property
+    def title(self) -> str:
+        return f"PROCESS model {self.model}"
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.indirect
+
+    def table(self, lang: str = "zh", *, names=None):
+        """Direct, total, (conditional) indirect effects and the index of moderated mediation, with
+        their (bootstrap) intervals, as PROCESS prints them."""
+        from .present.thesis import process_table
+
+        return process_table(self, lang, names=names)
+
+    def interpret(self, lang: str = "zh", *, names=None) -> str:
+        from .present.thesis import process_verdict
+
+        return process_verdict(self, lang, names=names)
+
+
+def _probe_values(wv: np.ndarray, probe, func: str) -> tuple[np.ndarray, str]:
+    """The values of W at which conditional effects are estimated, and the rule's name."""
+    distinct = np.unique(wv)
+    if not isinstance(probe, str):
+        try:
+            vals = np.asarray(list(probe), dtype=float)
+        except (TypeError, ValueError):
+            vals = np.array([])
+        if vals.ndim != 1 or not len(vals) or not np.isfinite(vals).all():
+            raise DataError(f"{func}: probe must be 'percentiles', 'sd' or a list of numbers (values of W), got {probe!r}")
+        return vals, "values"
+    if probe not in ("percentiles", "sd"):
+        raise DataError(f"{func}: probe must be 'percentiles', 'sd' or a list of numbers (values of W), got {probe!r}")
+    if len(distinct) == 2:               # a dichotomous moderator: its two values (PROCESS does the same)
+        return distinct.astype(float), "binary"
+    if probe == "sd":
+        mu, sd = wv.mean(), wv.std(ddof=1)
+        return np.array([mu - sd, mu, mu + sd]), "sd"
+    return np.quantile(wv, _PROBE_PCT), "percentiles"
+
+
+def _process_equations(model: int, x: str, ms: list, y: str, w, covs: list, xv: pd.DataFrame, yv: pd.Series):
+    """[(outcome, [term names], design, response)] of the model's regressions (mediators first,
+    then Y); every equation has a constant and the covariates."""
+    a_mod, b_mod, c_mod, serial = _PROCESS_MODELS[model]
+    n = len(yv)
+    col = {c: xv[c].to_numpy() for c in xv.columns}
+    cov_terms = [(c, col[c]) for c in covs]
+    eqs = []
+    for j, mj in enumerate(ms):
+        terms = [("(intercept)", np.ones(n)), (x, col[x])]
+        terms += [(ms[i], col[ms[i]]) for i in range(j)] if serial else []
+        terms += [(w, col[w]), (f"{x}×{w}", col[x] * col[w])] if a_mod else []
+        eqs.append((mj, terms + cov_terms, col[mj]))
+    terms = [("(intercept)", np.ones(n)), (x, col[x])] + [(mj, col[mj]) for mj in ms]
+    terms += [(w, col[w])] if (b_mod or c_mod) else []
+    terms += [(f"{mj}×{w}", col[mj] * col[w]) for mj in ms] if b_mod else []
+    terms += [(f"{x}×{w}", col[x] * col[w])] if c_mod else []
+    eqs.append((y, terms + cov_terms, yv.to_numpy()))
+    return [(out, [t for t, _ in terms], np.column_stack([v for _, v in terms]), resp) for out, terms, resp in eqs]
+
+
+def _process_indirect(model: int, x: str, ms: list, y: str, w, coefs: list, terms: list, wv: np.ndarray) -> dict:
+    """Indirect effects {path label: array (..., len(wv))} from the equations' coefficients
+    ``coefs`` (each (k,) for the estimate or (B, k) for the bootstrap) — one formula for both.
+
+    Parallel mediators: (a₁ⱼ + a₃ⱼw)(bⱼ + b₃ⱼw), the moderated terms present as the model says.
+    Serial mediators (model 6): the product of the coefficients along each chain X → Mᵢ → … → Y.
+    """
+    a_mod, b_mod, _, serial = _PROCESS_MODELS[model]
+    ny = len(ms)
+
+    def c(eq: int, term: str):
+        return coefs[eq][..., terms[eq].index(term)][..., None]
+
+    out = {}
+    if serial:
+        from itertools import combinations
+
+        for size in range(1, len(ms) + 1):
+            for chain in combinations(range(len(ms)), size):
+                eff = c(chain[0], x) * c(ny, ms[chain[-1]])
+                for i, j in zip(chain[:-1], chain[1:]):
+                    eff = eff * c(j, ms[i])
+                out[" → ".join([x] + [ms[i] for i in chain] + [y])] = eff * np.ones(len(wv))
+    else:
+        for j, mj in enumerate(ms):
+            a = c(j, x) + (c(j, f"{x}×{w}") * wv if a_mod else 0)
+            b = c(ny, mj) + (c(ny, f"{mj}×{w}") * wv if b_mod else 0)
+            out[f"{x} → {mj} → {y}"] = a * b
+    if not (a_mod or b_mod) and len(out) > 1:
+        out["total indirect"] = sum(out.values())
+    return out
+
+
+def _process_index(model: int, x: str, ms: list, y: str, w, coefs: list, terms: list) -> dict:
+    """Index of moderated mediation per mediator where the indirect effect is linear in W:
+    a₃ⱼ·bⱼ (first stage moderated only: models 7, 8), a₁ⱼ·b₃ⱼ (second stage only: model 14)."""
+    a_mod, b_mod, _, _ = _PROCESS_MODELS[model]
+    if a_mod == b_mod:
+        return {}
+    ny = len(ms)
+
+    def c(eq: int, term: str):
+        return coefs[eq][..., terms[eq].index(term)]
+
+    if a_mod:
+        return {f"{x} → {mj} → {y}": c(j, f"{x}×{w}") * c(ny, mj) for j, mj in enumerate(ms)}
+    return {f"{x} → {mj} → {y}": c(j, x) * c(ny, f"{mj}×{w}") for j, mj in enumerate(ms)}
+
+
+def _linear_effect(fit, terms: list, names: list, at: np.ndarray, df: int, level: float) -> pd.DataFrame:
+    """b₁ + b₃w at each w (b₃ absent: b₁) with SE √(v₁₁ + 2w v₁₃ + w² v₃₃), t, p and t-interval."""
+    i = terms.index(names[0])
+    j = terms.index(names[1]) if len(names) > 1 else None
+    cov = fit.cov
+    if j is None:
+        eff, se = np.full(len(at), fit.b[i]), np.full(len(at), np.sqrt(cov[i, i]))
+    else:
+        eff = fit.b[i] + fit.b[j] * at
+        se = np.sqrt(cov[i, i] + 2 * at * cov[i, j] + at**2 * cov[j, j])
+    t = eff / se
+    q = stats.t.ppf(0.5 + level / 2, df)
+    return pd.DataFrame({"w": at, "effect": eff, "se": se, "t": t, "p": 2 * stats.t.sf(np.abs(t), df),
+                         "ci_low": eff - q * se, "ci_high": eff + q * se})
+
+
+@validate_params(n_boot=Integer(min=0), ci=Probability())
+def process(data, model: int, *, x: str, y: str, m, w: str | None = None, covariates=(), n_boot: int = 5000,
+            ci: float = 0.95, seed=None, probe="percentiles") -> ProcessResult:
+    """Conditional process analysis: Hayes's PROCESS models 4, 6, 7, 8, 14, 58 and 59 by OLS.
+
+    Each model is a set of regressions (covariates C in every equation; W and the products are
+    not centred, as in PROCESS v4, so the coefficients are those of ``lm`` on the raw variables
+    and the conditional effects are at the raw values of W):
+
+    - model 4 (parallel mediation): Mⱼ = a₀ⱼ + aⱼX; Y = c′₀ + c′X + Σ bⱼMⱼ;
+    - model 6 (serial mediation, 2–6 mediators): Mⱼ = a₀ⱼ + aⱼX + Σᵢ₍ᵢ<ⱼ₎ dⱼᵢMᵢ; Y as in model 4;
+      specific indirect effects along every chain, e.g. a₁b₁, a₂b₂ and a₁d₂₁b₂ for two mediators;
+    - model 7: Mⱼ = a₀ⱼ + a₁ⱼX + a₂ⱼW + a₃ⱼXW; Y as in model 4;
+    - model 8: Mⱼ as in model 7; Y = c′₀ + c′₁X + Σ bⱼMⱼ + c′₂W + c′₃XW;
+    - model 14: Mⱼ = a₀ⱼ + aⱼX; Y = c′₀ + c′X + Σ b₁ⱼMⱼ + b₂W + Σ b₃ⱼMⱼW;
+    - model 58: Mⱼ as in model 7; Y as in model 14;
+    - model 59: Mⱼ as in model 7; Y as in model 14 plus c′₃XW.
+
+    The conditional indirect effect through Mⱼ is (a₁ⱼ + a₃ⱼw)(b₁ⱼ + b₃ⱼw) with the terms the
+    model lacks set to 0; the index of moderated mediation is a₃ⱼb₁ⱼ (models 7, 8) or a₁ⱼb₃ⱼ
+    (model 14) — in models 58 and 59 the indirect effect is quadratic in W and has no index
+    (Hayes, 2015; 2022, ch. 11–12). The conditional direct effect (models 8, 59) is c′₁ + c′₃w with
+    a t-based interval. In models 4 and 6 the total effect c (Y on X and C) and completely
+    standardised indirect effects, effect × SD(X)/SD(Y), are reported as well.
+
+    Parameters
+    ----------
+    data : DataFrame
+    model : int
+        4, 6, 7, 8, 14, 58 or 59.
+    x, y : str
+        The antecedent and the outcome.
+    m : str or list of str
+        The mediator(s): in series for model 6 (in causal order), in parallel otherwise.
+    w : str, optional
+        The moderator (required for models 7–59; a column with at least two distinct values).
+    covariates : str or list of str
+        Entered in every equation.
+    n_boot : int
+        Percentile bootstrap resamples (0: no bootstrap intervals); ``seed`` makes them repeatable.
+    ci : float
+        Confidence level of every interval.
+    probe : 'percentiles', 'sd' or list of float
+        Where to estimate conditional effects: the 16th, 50th and 84th percentiles of W (PROCESS
+        v4's default; R's ``quantile`` type 7 — PROCESS may print nearby observed values, pass
+        them as a list to reproduce its rows), the mean and ± 1 SD, or the values given. A
+        moderator with two values (e.g. 0/1) is probed at those two values unless a list is given.
+
+    Returns
+    -------
+    ProcessResult
+
+    References
+    ----------
+    Hayes, A. F. (2022). *Introduction to Mediation, Moderation, and Conditional Process
+    Analysis: A Regression-Based Approach* (3rd ed.). Guilford Press.
+    Hayes, A. F. (2015). An index and test of linear moderated mediation. *Multivariate
+    Behavioral Research, 50*(1), 1–22.
+
+    The coefficients and the products that make each effect are checked against R's ``lm``
+    (tests/reference/regression/make_process.R); the bootstrap against a loop that refits every
+    resample with ``numpy.linalg.lstsq``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> d = pd.DataFrame({"x": rng.normal(size=200), "w": rng.normal(size=200)})
+    >>> d["m"] = 0.5 * d.x + 0.3 * d.x * d.w + rng.normal(size=200)
+    >>> d["y"] = 0.4 * d.m + rng.normal(size=200)
+    >>> res = process(d, 7, x="x", m="m", y="y", w="w", n_boot=1000, seed=1)
+    >>> res.index[["index", "ci_low", "ci_high"]].round(2).to_numpy().tolist()
+    [[0.1, 0.03, 0.19]]
+    """
+    func = "process"
+    if isinstance(model, bool) or model not in _PROCESS_MODELS:
+        raise DataError(f"{func}: model={model!r} is not supported; the supported PROCESS models are "
+                        f"{sorted(_PROCESS_MODELS)}")
+    a_mod, b_mod, c_mod, serial = _PROCESS_MODELS[model]
+    moderated = a_mod or b_mod or c_mod
+    ms = [m] if isinstance(m, str) else list(m)
+    covs = [covariates] if isinstance(covariates, str) else list(covariates)
+    if not ms:
+        raise DataError(f"{func}: m must name at least one mediator")
+    if serial and not 2 <= len(ms) <= 6:
+        raise DataError(f"{func}: model 6 (serial mediation) needs 2 to 6 mediators in causal order, got m={ms}")
+    if moderated and w is None:
+        raise DataError(f"{func}: model {model} has a moderator; name it with w=")
+    if not moderated and w is not None:
+        raise DataError(f"{func}: model {model} has no moderator, got w={w!r}; use model 7, 8, 14, 58 or 59 "
+                        f"for moderated mediation")
+    names = [x] + ms + ([w] if moderated else []) + covs
+    if len(set(names + [y])) != len(names) + 1:
+        raise DataError(f"{func}: x, m, w, y and covariates must be different variables, got x={x!r}, m={ms}, "
+                        f"w={w!r}, y={y!r}, covariates={covs}")
+    level = float(ci)
+    frame = require_frame(data, func)
+    require_columns(frame, names + [y], func, "variables")
+    if moderated:
+        complete = frame.loc[frame[names + [y]].notna().all(axis=1), w]
+        if complete.nunique() < 2:
+            raise DataError(f"{func}: moderator {w!r} has a single value ({complete.iloc[0] if len(complete) else 'none'}) "
+                            f"in the {len(complete)} complete cases; a moderator needs at least two")
+    yv, xv, dropped = _prepare(frame, y, names, func)
+    n = len(yv)
+    if moderated:
+        wv, probe_name = _probe_values(xv[w].to_numpy(), probe, func)
+    else:
+        wv, probe_name = np.array([np.nan]), "none"
+    eqs = _process_equations(model, x, ms, y, w, covs, xv, yv)
+    fits = [lstsq.fit(a, r) for _, _, a, r in eqs]
+    terms = [t for _, t, _, _ in eqs]
+    q_t = [stats.t.ppf(0.5 + level / 2, f.df) for f in fits]
+    paths = pd.concat([pd.DataFrame({"equation": out, "term": t, "b": f.b, "se": f.se, "t": f.b / f.se,
+                                     "p": 2 * stats.t.sf(np.abs(f.b / f.se), f.df),
+                                     "ci_low": f.b - q * f.se, "ci_high": f.b + q * f.se})
+                       for (out, t, _, _), f, q in zip(eqs, fits, q_t)]).set_index(["equation", "term"])
+    coefs = [f.b for f in fits]
+    est = _process_indirect(model, x, ms, y, w, coefs, terms, wv)
+    idx_est = _process_index(model, x, ms, y, w, coefs, terms)
+    sd_ratio = xv[x].std(ddof=1) / yv.std(ddof=1)
+    boot, boot_idx, boot_ratio = {}, {}, None
+    if n_boot:
+        rng = np.random.default_rng(seed)
+        X, Y = xv[x].to_numpy(), yv.to_numpy()
+        tables = [lstsq.cross_products(a, r) for _, _, a, r in eqs]
+        moments = np.column_stack([np.ones(n), X, X**2, Y, Y**2])
+        sums = resample_sums(np.concatenate(tables + [moments], axis=1), n_boot, rng)
+        bcoefs, at = [], 0
+        for (_, t, a, _), tab in zip(eqs, tables):
+            bcoefs.append(lstsq.solve_sums(sums[:, at: at + tab.shape[1]], a.shape[1]))
+            at += tab.shape[1]
+        s1, sx, sxx, sy, syy = sums[:, at:].T
+        boot_ratio = np.sqrt((sxx - sx**2 / s1) / (syy - sy**2 / s1))     # SD(X)/SD(Y) of each resample
+        boot = _process_indirect(model, x, ms, y, w, bcoefs, terms, wv)
+        boot_idx = _process_index(model, x, ms, y, w, bcoefs, terms)
+    g = (1 - level) / 2
+    nan = np.full(len(wv), np.nan)
+
+    def interval(draws, k):
+        if draws is None:
+            return nan[:k], nan[:k], nan[:k]
+        lo, hi = np.quantile(draws, [g, 1 - g], axis=0)
+        return draws.std(axis=0, ddof=1), lo, hi
+
+    rows = []
+    for path, eff in est.items():
+        se, lo, hi = interval(boot.get(path), len(wv))
+        row = {"path": path, "w": wv, "effect": eff, "boot_se": se, "ci_low": lo, "ci_high": hi}
+        if not moderated:
+            _, slo, shi = interval(None if boot_ratio is None else boot[path] * boot_ratio[:, None], 1)
+            row.update(std_effect=eff * sd_ratio, std_ci_low=slo, std_ci_high=shi)
+        rows.append(pd.DataFrame(row))
+    indirect = pd.concat(rows, ignore_index=True)
+    index_rows = []
+    for path, v in idx_est.items():
+        se, lo, hi = interval(boot_idx[path][:, None] if path in boot_idx else None, 1)
+        index_rows.append({"path": path, "index": float(v), "boot_se": se[0], "ci_low": lo[0], "ci_high": hi[0]})
+    index = pd.DataFrame(index_rows, columns=["path", "index", "boot_se", "ci_low", "ci_high"]).astype(
+        {"path": object, "index": float, "boot_se": float, "ci_low": float, "ci_high": float})
+    direct = _linear_effect(fits[-1], terms[-1], [x, f"{x}×{w}"] if c_mod else [x],
+                            wv if c_mod else np.array([np.nan]), fits[-1].df, level)
+    if moderated:
+        total = pd.DataFrame(columns=["effect", "se", "t", "p", "ci_low", "ci_high"], dtype=float)
+    else:
+        a_c = np.column_stack([np.ones(n), xv[[x] + covs].to_numpy()])
+        fit_c = lstsq.fit(a_c, yv.to_numpy())
+        total = _linear_effect(fit_c, ["(intercept)", x] + covs, [x], np.array([np.nan]), fit_c.df,
+                               level).drop(columns="w")
+    return ProcessResult(int(model), paths, indirect, index, direct, total,
+                         tuple(float(v) for v in wv) if moderated else (), probe_name, n, dropped, int(n_boot),
+                         x, y, tuple(ms), w if moderated else None, level)
 
 
 # ---------------------------------------------------------------------------------------------

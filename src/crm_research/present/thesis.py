@@ -19,7 +19,7 @@ import pandas as pd
 from .labels import check_lang, label
 from .table import Table, format_p, format_value, p_relation, stars
 
-__all__ = ["display_names", "sentence_gap", "screening_table", "screening_verdict", "ols_table", "ols_verdict", "moderation_table", "moderation_verdict", "kmo_table",
+__all__ = ["display_names", "sentence_gap", "screening_table", "screening_verdict", "ols_table", "ols_verdict", "moderation_table", "moderation_verdict", "process_table", "process_verdict", "kmo_table",
            "efa_table", "efa_verdict", "correlation_table", "hierarchical_table", "construct_summary_table", "mediation_table",
            "correlation_verdict", "hierarchical_verdict", "mediation_verdict", "harman_verdict", "bartlett_verdict"]
 
@@ -410,8 +410,10 @@ def ols_table(res, lang: str = "zh", *, y: str = "", names=None) -> Table:
                          index=[_term(t, lang, name) for t in c.index])
     note = _l("ols_note", lang, r2=_num(res.r2, "coef"), adj=_num(res.adj_r2, "coef"), df1=res.df_model,
               df2=res.df_resid, f=_num(res.f, "stat"), p=p_relation(res.f_p), n=res.n)
-    if res.robust == "HC3":
-        note += sentence_gap(lang) + _l("ols_note_hc3", lang)
+    if res.weights:
+        note += sentence_gap(lang) + _l("ols_note_wls", lang, w=name(res.weights))
+    if res.robust:
+        note += sentence_gap(lang) + _l("ols_note_robust", lang, type=res.robust)
     note += sentence_gap(lang) + _l("stars_note", lang)
     kinds = dict(zip(cols, ["coef", "coef", "coef", "stat", "p", "stat"]))
     return Table(title=_l("ols_title", lang, y=name(y) if y else "—"), frame=frame, note=note, kinds=kinds,
@@ -485,7 +487,9 @@ def moderation_verdict(res, lang: str = "zh", *, names=None) -> str:
     sig = inter["p"] < 0.05
     slopes = res.simple_slopes
     lo, hi = slopes.loc["-1 SD"], slopes.loc["+1 SD"]
-    jn = ("、" if lang == "zh" else ", ").join(_num(v, "coef") for v in res.johnson_neyman)
+    jn = ("、" if lang == "zh" else ", ").join(_num(v, "coef") for v in res.johnson_neyman_in_range)
+    outside = len(res.johnson_neyman) - len(res.johnson_neyman_in_range)
+    span = f"{_num(res.w_range[0], 'coef')}, {_num(res.w_range[1], 'coef')}"
     if lang == "zh":
         out = (f"交互项 {x} × {w} 的系数为 {_num(inter['b'], 'coef')}（t = {_num(inter['t'], 'stat')}, p {p_relation(inter['p'])}），"
                f"使 R² 增加 {_num(res.delta_r2_interaction, 'coef')}，" + ("调节效应显著" if sig else "调节效应不显著")
@@ -494,6 +498,8 @@ def moderation_verdict(res, lang: str = "zh", *, names=None) -> str:
                 f"{_zh(w)}较高（均值 + 1 SD）时为 {_num(hi['slope'], 'coef')}（p {p_relation(hi['p'])}）（Aiken & West, 1991）。")
         if jn:
             out += f"Johnson–Neyman 分界点（{_zh(w)}中心化后）为 {jn}。"
+        if outside:
+            out += f"另有 {outside} 个 Johnson–Neyman 分界点落在{_zh(w)}的观测范围 [{span}] 之外，属于外推，不予解释（Hayes, 2022）。"
         return _tidy(out)
     out = (f"The interaction {x} × {w} has a coefficient of {_num(inter['b'], 'coef')} (t = {_num(inter['t'], 'stat')}, "
            f"p {p_relation(inter['p'])}) and adds {_num(res.delta_r2_interaction, 'coef')} to R²: the moderation is "
@@ -502,7 +508,140 @@ def moderation_verdict(res, lang: str = "zh", *, names=None) -> str:
             f"{w} (M + 1 SD) it is {_num(hi['slope'], 'coef')} (p {p_relation(hi['p'])}) (Aiken & West, 1991).")
     if jn:
         out += f" Johnson–Neyman points ({w} centred): {jn}."
+    if outside:
+        out += (f" {outside} further Johnson–Neyman point{'s' if outside > 1 else ''} lie{'' if outside > 1 else 's'} outside "
+                f"the observed range of {w} [{span}] and {'are' if outside > 1 else 'is'} not interpreted (Hayes, 2022).")
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# conditional process analysis (PROCESS models 4, 6, 7, 8, 14, 58, 59)
+
+
+def _path_label(path: str, res, lang: str, name) -> str:
+    """'x → m1 → m2 → y' with display names, or the total indirect effect's label."""
+    if path == "total indirect":
+        return _l("total_indirect", lang)
+    parts = path.split(" → ")
+    return " → ".join(name(v) for v in parts)
+
+
+def _w_text(v) -> str:
+    """A probed value of W: '1' for a 0/1 moderator, else three decimals."""
+    return f"{v:g}" if float(v).is_integer() else _num(v, "coef")
+
+
+def _process_rows(res, lang: str, name):
+    """(label, effect, se, t, p, low, high, standardised) per table row: direct (conditional),
+    total, indirect (conditional), index of moderated mediation."""
+    x, y, w = name(res.x), name(res.y), name(res.w) if res.w else ""
+    rows = []
+    for _, r in res.direct.iterrows():
+        lab = (_l("direct_effect", lang, x=x, y=y) if np.isnan(r["w"]) else
+               _l("cond_direct", lang, x=x, y=y, w=w, v=_w_text(r["w"])))
+        rows.append((lab, r["effect"], r["se"], r["t"], r["p"], r["ci_low"], r["ci_high"], np.nan))
+    for _, r in res.total.iterrows():
+        rows.append((_l("total_effect", lang, x=x, y=y), r["effect"], r["se"], r["t"], r["p"], r["ci_low"], r["ci_high"], np.nan))
+    for _, r in res.indirect.iterrows():
+        path = _path_label(r["path"], res, lang, name)
+        if np.isnan(r["w"]):
+            mediators = " → ".join(name(v) for v in r["path"].split(" → ")[1:-1])
+            lab = path if r["path"] == "total indirect" else _l("indirect_effect", lang, x=x, y=y, m=mediators)
+        else:
+            lab = _l("cond_indirect", lang, path=path, w=w, v=_w_text(r["w"]))
+        rows.append((lab, r["effect"], r["boot_se"], np.nan, np.nan, r["ci_low"], r["ci_high"], r.get("std_effect", np.nan)))
+    for _, r in res.index.iterrows():
+        rows.append((_l("index_mm", lang, path=_path_label(r["path"], res, lang, name)), r["index"], r["boot_se"],
+                     np.nan, np.nan, r["ci_low"], r["ci_high"], np.nan))
+    return rows
+
+
+def process_table(res, lang: str = "zh", *, names=None) -> Table:
+    """Effect, SE/BootSE, t, p, LLCI/BootLLCI, ULCI/BootULCI per effect as PROCESS prints them;
+    in models 4 and 6 a column of completely standardised indirect effects."""
+    check_lang(lang)
+    name = display_names(names, lang)
+    rows = _process_rows(res, lang, name)
+    cols = [_l("effect", lang), _l("se", lang), "t", "p", _l("llci", lang), _l("ulci", lang), _l("std_indirect", lang)]
+    frame = pd.DataFrame([r[1:] for r in rows], index=[r[0] for r in rows], columns=cols)
+    std = "std_effect" in res.indirect.columns
+    if not std:
+        frame = frame.drop(columns=cols[-1])
+    kinds = dict(zip(cols, ["coef", "coef", "stat", "p", "coef", "coef", "coef"]))
+    probe = _l(f"probe.{res.probe}", lang, w=name(res.w) if res.w else "")
+    note = _l("process_note", lang, level=100 * res.level, n_boot=res.n_boot, probe=probe, n=res.n)
+    if std:
+        note += sentence_gap(lang) + _l("process_note_std", lang)
+    return Table(title=_l("process_title", lang, model=res.model), frame=frame, note=note,
+                 kinds={c: k for c, k in kinds.items() if c in frame.columns}, lang=lang, stub=_l("effect_type", lang))
+
+
+def process_verdict(res, lang: str = "zh", *, names=None) -> str:
+    """Each (conditional) indirect effect judged by whether its percentile bootstrap interval
+    excludes 0, the index of moderated mediation likewise (Hayes, 2015), and the (conditional)
+    direct effect by its p value (Hayes, 2022)."""
+    check_lang(lang)
+    name = display_names(names, lang)
+    level = f"{100 * res.level:g}%"
+    w = name(res.w) if res.w else ""
+    parts = []
+
+    def ci(lo, hi):
+        return f"[{_num(lo, 'coef')}, {_num(hi, 'coef')}]"
+
+    def _at(v):
+        if np.isnan(v):
+            return ""
+        return f"当{_zh(w)}= {_w_text(v)} 时，" if lang == "zh" else f"at {w} = {_w_text(v)}, "
+
+    for _, r in res.indirect.iterrows():
+        if not np.isfinite(r["ci_low"]):
+            continue
+        sig = r["ci_low"] > 0 or r["ci_high"] < 0
+        total = r["path"] == "total indirect"
+        path = _path_label(r["path"], res, lang, name)
+        at = _at(r["w"])
+        if lang == "zh":
+            what = "总间接效应" if total else f"{_zh(path)}的{'条件' if at else ''}间接效应"
+            parts.append(f"{at}{what}为 {_num(r['effect'], 'coef')}，{level} Bootstrap 置信区间为 "
+                         f"{ci(r['ci_low'], r['ci_high'])}，" + ("不包含 0，显著" if sig else "包含 0，不显著"))
+        else:
+            what = "the total indirect effect" if total else f"the {'conditional ' if at else ''}indirect effect {path}"
+            parts.append(f"{at}{what} is {_num(r['effect'], 'coef')} with a "
+                         f"{level} bootstrap interval of {ci(r['ci_low'], r['ci_high'])}, which "
+                         + ("excludes 0 (significant)" if sig else "includes 0 (not significant)"))
+    for _, r in res.index.iterrows():
+        if not np.isfinite(r["ci_low"]):
+            continue
+        sig = r["ci_low"] > 0 or r["ci_high"] < 0
+        path = _path_label(r["path"], res, lang, name)
+        if lang == "zh":
+            parts.append(f"{_zh(path)}的有调节的中介指数为 {_num(r['index'], 'coef')}，{level} Bootstrap 置信区间为 "
+                         f"{ci(r['ci_low'], r['ci_high'])}，" + (f"不包含 0，{_zh(w)}对该中介效应的调节作用显著" if sig
+                                                                 else f"包含 0，{_zh(w)}对该中介效应的调节作用不显著"))
+        else:
+            parts.append(f"the index of moderated mediation for {path} is {_num(r['index'], 'coef')} with a {level} "
+                         f"bootstrap interval of {ci(r['ci_low'], r['ci_high'])}, which " +
+                         (f"excludes 0: {w} moderates the indirect effect" if sig
+                          else f"includes 0: no evidence that {w} moderates the indirect effect"))
+    for _, r in res.direct.iterrows():
+        at = _at(r["w"])
+        if lang == "zh":
+            parts.append(f"{at}直接效应为 {_num(r['effect'], 'coef')}（p {p_relation(r['p'])}）")
+        else:
+            parts.append(f"{at}the direct effect is {_num(r['effect'], 'coef')} (p {p_relation(r['p'])})")
+    no_index = res.w is not None and res.index.empty
+    if lang == "zh":
+        out = "；".join(parts) + "。判断依据：Bootstrap 置信区间不含 0 即效应显著（Hayes, 2022）"
+        out += ("；本模型中间接效应是调节变量的非线性函数，没有单一的有调节的中介指数，需比较各条件间接效应。" if no_index else
+                "；有调节的中介指数见 Hayes（2015）。" if not res.index.empty else "。")
+        return _tidy(out)
+    text = "; ".join(parts) + "."
+    text = text[0].upper() + text[1:] + " An effect is significant when its bootstrap interval excludes 0 (Hayes, 2022)"
+    text += ("; in this model the indirect effect is not linear in the moderator, so there is no single index of "
+             "moderated mediation and the conditional indirect effects are compared instead." if no_index else
+             "; the index of moderated mediation follows Hayes (2015)." if not res.index.empty else ".")
+    return text
 
 
 # ---------------------------------------------------------------------------------------------
