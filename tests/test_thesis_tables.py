@@ -192,10 +192,11 @@ def test_cfa_fit_table_df_integer_and_p(cfa):
 
 # ---- Word --------------------------------------------------------------------------------------
 
-def _borders(cell):
+def _borders(tc):
+    """Border sizes (1/8 pt, 0 for none) of a cell element w:tc."""
     from docx.oxml.ns import qn
 
-    b = cell._tc.tcPr.find(qn("w:tcBorders"))
+    b = tc.tcPr.find(qn("w:tcBorders"))
     out = {}
     for edge in ("top", "bottom", "left", "right"):
         el = b.find(qn(f"w:{edge}"))
@@ -213,18 +214,25 @@ def test_word_three_line_tables(tmp_path, hier, med, cfa, scores, style):
     path = tables.to_docx(made, tmp_path / "第四章.docx", style=style)
     doc = docx.Document(str(path))
     assert len(doc.tables) == 3
-    for t, wt in zip(made, doc.tables):
+    for t, wt, n_head in zip(made, doc.tables, (1, 2, 2)):             # the last two have spanning heads
         head, body = t.rows(apa=style == "apa")
         grid = [[c.text for c in r.cells] for r in wt.rows]
-        assert grid[0] == head and grid[1:] == body
+        assert grid[n_head:] == body
+        if n_head == 1:
+            assert grid[0] == head
         last = len(wt.rows) - 1
-        for i, row in enumerate(wt.rows):
-            for cell in row.cells:
-                b = _borders(cell)
+        for i, tr in enumerate(wt._tbl.tr_lst):
+            for tc in tr.tc_lst:
+                b = _borders(tc)
                 assert b["left"] == 0 and b["right"] == 0                              # no vertical rules
                 assert b["top"] == (12 if i == 0 else 0)                               # 1.5 pt rule above
-                assert b["bottom"] == (6 if i == 0 else 12 if i == last else 0)        # 0.75 pt under the header
-        run = wt.rows[1].cells[1].paragraphs[0].runs[0]
+                if i == last:
+                    assert b["bottom"] == 12                                           # 1.5 pt rule below
+                elif i == n_head - 1:
+                    assert b["bottom"] == 6                                            # 0.75 pt under the header
+                elif i >= n_head:
+                    assert b["bottom"] == 0
+        run = wt.rows[n_head].cells[1].paragraphs[0].runs[0]
         assert run._element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "宋体"
         assert run.font.name == "Times New Roman"
     texts = [p.text for p in doc.paragraphs]
@@ -235,8 +243,124 @@ def test_word_three_line_tables(tmp_path, hier, med, cfa, scores, style):
         assert texts[0] == "表 1" and texts[1] == "描述性统计与相关系数" and doc.paragraphs[1].runs[0].italic
         assert any(p.startswith("注。") for p in texts)
     body = [[c.text for c in r.cells] for r in doc.tables[1].rows]
-    assert body[0] == ["", "模型 1 β", "模型 1 t", "模型 2 β", "模型 2 t"]
-    assert body[1][0] == "企业形象" and body[1][1] == hier.table("zh").formatted().iloc[0, 0]
+    assert body[0] == ["", "模型 1", "模型 1", "模型 2", "模型 2"] and body[1] == ["", "β", "t", "β", "t"]
+    assert body[2][0] == "企业形象" and body[2][1] == hier.table("zh").formatted(apa=style == "apa").iloc[0, 0]
+
+
+@pytest.mark.parametrize("style", ["thesis-zh", "apa"])
+def test_word_spanning_headers_are_merged_cells(tmp_path, hier, med, style):
+    """Models side by side and the confidence interval of the mediation table get a two-row header:
+    the spanner one merged cell (gridSpan) over its columns, the other heads merged down both rows;
+    three rules as before, and in APA a thin rule under each spanner."""
+    import docx
+    from docx.oxml.ns import qn
+
+    path = tables.to_docx([hier.table("zh", names=INST), med.table("en")], tmp_path / "t.docx", style=style)
+    h, m = docx.Document(str(path)).tables
+    top = h._tbl.tr_lst[0].tc_lst
+    assert [tc.grid_span for tc in top] == [1, 2, 2]
+    assert [(tc.vMerge, docx.table._Cell(tc, h).text) for tc in top] == [("restart", ""), (None, "模型 1"), (None, "模型 2")]
+    assert h.cell(0, 1)._tc is h.cell(0, 2)._tc and h.cell(0, 3)._tc is h.cell(0, 4)._tc
+    assert h.cell(0, 2)._tc is not h.cell(0, 3)._tc
+    assert h._tbl.tr_lst[1].tc_lst[0].vMerge == "continue"
+    assert [c.text for c in h.rows[1].cells[1:]] == ["β", "t", "β", "t"]
+    # the CI spanner of the mediation table over LLCI and ULCI (columns 5 and 6 of the grid)
+    assert m.cell(0, 5)._tc is m.cell(0, 6)._tc and m.cell(0, 5)._tc.grid_span == 2
+    assert m.cell(0, 5).text == "95% CI" and m.cell(0, 4).text == "p" and m.cell(0, 7).text == "Share of total effect"
+    assert (m.cell(1, 5).text, m.cell(1, 6).text) == ("LLCI / BootLLCI", "ULCI / BootULCI")
+    assert m.cell(1, 4)._tc is m.cell(0, 4)._tc                            # merged down
+    for wt in (h, m):
+        rows = wt._tbl.tr_lst
+        for tc in rows[0].tc_lst:
+            b = _borders(tc)
+            assert b["top"] == 12
+            if tc.vMerge is None:                                           # a spanner
+                assert b["bottom"] == (6 if style == "apa" else 0)
+            else:                                                           # merged down: rule at its last row
+                assert b["bottom"] == 0
+        assert all(_borders(tc)["bottom"] == 6 and _borders(tc)["top"] == 0 for tc in rows[1].tc_lst)
+        assert all(_borders(tc)["bottom"] == 12 for tc in rows[-1].tc_lst)
+        assert all(_borders(tc)["bottom"] == 0 for tr in rows[2:-1] for tc in tr.tc_lst)
+    # the same spanners in HTML
+    html = hier.table("zh", names=INST).to_html()
+    assert "<th rowspan='2'></th><th colspan='2' class='spanner'>模型 1</th>" in html
+    assert "<tr><th>β</th><th>t</th><th>β</th><th>t</th></tr>" in html
+    assert "<th colspan='2' class='spanner'>95% CI</th>" in med.table("en").to_html()
+
+
+def test_table_groups_must_name_adjacent_columns(hier):
+    t = hier.table("en")
+    with pytest.raises(ValueError, match=r"group 'Model 1' must name adjacent columns"):
+        tables.Table(title="x", frame=t.frame, groups=(("Model 1", ("Model 1 β", "Model 2 β")),))
+    with pytest.raises(ValueError, match=r"style='chicago' is not one of"):
+        t.styled("chicago")
+
+
+def _apa(v):
+    """APA text of a bounded measure, written out independently of the package."""
+    s = f"{v:.3f}"
+    s = s.replace("-0.", "-.") if s.startswith("-0.") else s.replace("0.", ".", 1) if s.startswith("0.") else s
+    return s.replace("-", "−")
+
+
+def _star(p):
+    return "***" if p < .001 else "**" if p < .01 else "*" if p < .05 else ""
+
+
+def test_apa_drops_the_leading_zero_of_bounded_measures_only(tmp_path, mobi, scores, cfa, hier, med):
+    """APA 7 §6.36: r, β, R², α, CR, AVE, loadings and p without the zero; B, SE, M, SD, t, F with it.
+    Checked on the cells of the .docx, in both styles."""
+    import docx
+
+    corr = reg.correlation_table(scores, sqrt_ave=cfa)
+    cs = val.construct_summary(mobi, MODEL, cfa_result=cfa)
+    made = [corr.table("en"), hier.table("en"), med.table("en"), cs.table("en")]
+    for style in ("apa", "thesis-zh"):
+        apa = style == "apa"
+        fmt = _apa if apa else (lambda v: f"{v:.3f}".replace("-", "−"))
+        doc = docx.Document(str(tables.to_docx(made, tmp_path / f"{style}.docx", style=style)))
+        c, h, m, s = ([[cell.text for cell in r.cells] for r in t.rows] for t in doc.tables)
+        cols = list(scores.columns)
+        # correlations: r with stars and √AVE in brackets bounded; M and SD keep the zero
+        r_, p_ = corr.r.loc[cols[1], cols[0]], corr.p.loc[cols[1], cols[0]]
+        assert c[2][3] == fmt(r_) + _star(p_)
+        assert c[1][3] == f"({fmt(np.sqrt(cfa.ave[cols[0]]))})"
+        assert c[1][1] == f"{scores[cols[0]].mean():.3f}"
+        # hierarchical: β and R² bounded; t and F not
+        co = hier.coefficients
+        row = co[(co["step"] == 1) & (co["term"] == "image")].iloc[0]
+        assert h[2][:3] == ["image", fmt(row["beta"]) + _star(row["p"]), f"{row['t']:.2f}"]
+        st = hier.steps.iloc[0]
+        r2_row = [r for r in h if r[0] == "R²"][0]
+        f_row = [r for r in h if r[0] == "F"][0]
+        assert r2_row[1] == fmt(st["r2"]) and f_row[1] == f"{st['f']:.2f}" + _star(st["p"])
+        # mediation: unstandardised effect, SE and CI keep the zero; p of the direct effect loses it
+        d = med.paths[med.paths["path"] == "direct"].iloc[0]
+        assert 0 < abs(d["estimate"]) < 1 and d["se"] < 1
+        assert m[3][1:3] == [f"{d['estimate']:.3f}", f"{d['se']:.3f}"]
+        assert d["p"] >= .001 and m[3][4] == (f"{d['p']:.3f}"[1:] if apa else f"{d['p']:.3f}")
+        assert m[2][4] == ("< .001" if apa else "< 0.001")                     # total effect
+        assert m[3][5] == f"{d['ci_low']:.3f}".replace("-", "−")                # negative, keeps its zero
+        # reliability and convergent validity: loading range, α, CR, AVE
+        k = cs.constructs.loc[cols[0]]
+        assert s[1][2] == f"{fmt(k['min_loading'])}–{fmt(k['max_loading'])}"
+        assert s[1][3:6] == [fmt(k["alpha"]), fmt(k["cr"]), fmt(k["ave"])]
+    # the HTML of the APA style says the same; p below .001 reads "< .001"
+    html = hier.table("en").styled("apa")._repr_html_()
+    assert f">{_apa(hier.steps.iloc[0]['r2'])}<" in html and f">{hier.steps.iloc[0]['r2']:.3f}<" not in html
+    assert "<td>&lt; .001</td>" in med.table("en").styled("apa").to_html()
+    assert "<td>&lt; 0.001</td>" in med.table("en").to_html()
+
+
+def test_drop_leading_zero_touches_numbers_below_one_only():
+    from crm_research.present.table import drop_leading_zero
+
+    assert drop_leading_zero("0.512**") == ".512**" and drop_leading_zero("(0.801)") == "(.801)"
+    assert drop_leading_zero("−0.41") == "−.41" and drop_leading_zero("< 0.001") == "< .001"
+    assert drop_leading_zero("[−0.12, 0.40]") == "[−.12, .40]" and drop_leading_zero("0.71–0.86") == ".71–.86"
+    assert drop_leading_zero("10.05") == "10.05" and drop_leading_zero("1.000") == "1.000"
+    assert format_value(0.5, "coef", apa=True) == "0.500" and format_value(-0.5, "r", apa=True) == "−.500"
+    assert format_value("0.5", "text", apa=True) == "0.5" and format_value("0.5", "stat", apa=True) == "0.5"
 
 
 # ---- interpretations ---------------------------------------------------------------------------

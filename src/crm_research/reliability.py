@@ -349,13 +349,16 @@ class ReliabilityTable(Result):
         if single:
             note += label("alpha_not_applicable", lang).format(constructs=", ".join(single))
         return Table.build(f, title=label("reliability_table", lang), lang=lang,
-                           kinds={"k": "int", "n": "int"}, note=note)
+                           kinds={"k": "int", "n": "int", **{c: "r" for c in _BOUNDED if c in f.columns}}, note=note)
 
     def interpret(self, lang: str = "zh") -> str:
         from .present.text import reliability_verdict
 
         return reliability_verdict(self, lang)
 
+
+#: columns of the reliability table that cannot exceed 1 (printed without the leading zero in APA style)
+_BOUNDED = ("alpha", "std_alpha", "ci_low", "ci_high", "omega", "lambda6")
 
 _NOT_APPLICABLE = {"alpha": np.nan, "std_alpha": np.nan, "ci_low": np.nan, "ci_high": np.nan, "omega": np.nan,
                    "lambda6": np.nan, "applicable": False, "alpha_pass": False}

@@ -20,15 +20,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .table import Table
+from .table import STYLES, Table
 
 __all__ = ["to_docx", "to_xlsx", "to_csv", "neutralise", "atomic_write", "STYLES"]
 
-STYLES = ("thesis-zh", "apa")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # Excel number formats by kind of measure (see crm_research.present.table)
-_XLSX_FORMATS = {"int": "#,##0", "coef": "0.000", "stat": "0.00", "p": "0.000", "pct": "0.0%",
+_XLSX_FORMATS = {"int": "#,##0", "coef": "0.000", "r": "0.000", "stat": "0.00", "p": "0.000", "pct": "0.0%",
                  "index": "0.0", "money": "#,##0"}
 
 
@@ -120,14 +119,14 @@ def to_xlsx(tables, path, *, sheet_names: Iterable[str] | None = None) -> Path:
             c.border = Border(top=thick, bottom=thin)
             c.alignment = Alignment(horizontal="center", wrap_text=True)
             ws.column_dimensions[c.column_letter].width = max(10, min(40, 2 + 1.6 * len(h)))
-        text = t.formatted()
+        text = t.formatted(apa=False)
         for i, (label, row) in enumerate(zip(t.frame.index, t.frame.itertuples(index=False)), start=3):
             j0 = 1
             if t.index:
                 ws.cell(row=i, column=1, value=neutralise(str(label)))
                 j0 = 2
             for j, (col, v) in enumerate(zip(t.frame.columns, row), start=j0):
-                kind = t.kinds.get(col, "text")
+                kind = t.kind_of(label, col)
                 cell = ws.cell(row=i, column=j)
                 if col in t.stars or kind == "text" or not isinstance(v, (int, float, np.number)) or \
                         not np.isfinite(v):
@@ -171,12 +170,13 @@ def _normalise_zip(path: Path, when: _dt.datetime) -> None:
 
 
 # -- Word -----------------------------------------------------------------------------------------
-def _border(cell, **edges):
-    """Set the given edges of a Word table cell: edges map 'top'/'bottom'/… to a size in 1/8 pt or 0."""
+def _border_tc(tc, **edges):
+    """Set the given edges of a Word table cell element (``w:tc``, so that merged continuations get
+    theirs too): edges map 'top'/'bottom'/… to a size in 1/8 pt or 0."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    tc_pr = cell._tc.get_or_add_tcPr()
+    tc_pr = tc.get_or_add_tcPr()
     borders = tc_pr.find(qn("w:tcBorders"))
     if borders is None:
         borders = OxmlElement("w:tcBorders")
@@ -255,18 +255,33 @@ def to_docx(tables, path, *, style: str = "thesis-zh", heading: str | None = Non
             p = doc.add_paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _font(p.add_run((f"表 {n}  " if zh else f"Table {n}  ") + t.title), size=body_size, bold=True)
-        head, rows = t.rows(apa=apa)
-        table = doc.add_table(rows=1 + len(rows), cols=len(head))
+        _, rows = t.rows(apa=apa)
+        cells = t.header_cells()
+        n_head = max(r + rs for r, _, rs, _, _ in cells)
+        n_cols = len(rows[0]) if rows else sum(cs for r, _, _, cs, _ in cells if r == 0)
+        table = doc.add_table(rows=n_head + len(rows), cols=n_cols)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for i, values in enumerate([head] + rows):
+        for i, values in enumerate(rows, start=n_head):
             for j, v in enumerate(values):
-                cell = table.cell(i, j)
-                para = cell.paragraphs[0]
+                para = table.cell(i, j).paragraphs[0]
                 para.alignment = WD_ALIGN_PARAGRAPH.LEFT if j == 0 and t.index else WD_ALIGN_PARAGRAPH.CENTER
                 _font(para.add_run(v), size=body_size)
+        for r, j, rs, cs, text in cells:
+            cell = table.cell(r, j)
+            if rs > 1 or cs > 1:
+                cell = cell.merge(table.cell(r + rs - 1, j + cs - 1))
+            para = cell.paragraphs[0]
+            para.alignment = WD_ALIGN_PARAGRAPH.LEFT if j == 0 and t.index else WD_ALIGN_PARAGRAPH.CENTER
+            _font(para.add_run(text), size=body_size)
+        # three rules: 1.5 pt above the header, 0.75 pt under it, 1.5 pt under the last row; APA adds
+        # 0.75 pt under each spanner. Set on every cell element (merged continuations included).
+        for i, tr in enumerate(table._tbl.tr_lst):
+            for tc in tr.tc_lst:
+                spanner = i < n_head - 1 and tc.vMerge is None     # not a head merged down
                 top = 12 if i == 0 else 0
-                bottom = 6 if i == 0 else (12 if i == len(rows) else 0)
-                _border(cell, top=top, bottom=bottom)
+                bottom = (6 if i == n_head - 1 or (spanner and apa) else 0) if i < n_head else \
+                    (12 if i == n_head + len(rows) - 1 else 0)
+                _border_tc(tc, top=top, bottom=bottom)
         legend = t.note
         if t.stars:
             sig = "* p < 0.05, ** p < 0.01, *** p < 0.001" if not apa else "*p < .05. **p < .01. ***p < .001."

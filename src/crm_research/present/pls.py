@@ -31,7 +31,7 @@ def pls_table(res, lang: str = "zh", *, kind: str = "paths", names=None) -> Tabl
         frame = pd.DataFrame({_l(c, lang): r[c].to_numpy() for c in ("alpha", "rho_a", "rho_c", "ave")},
                              index=[name(c) for c in r.index])
         return Table(title=_l("pls_reliability_title", lang), frame=frame, lang=lang, stub=_l("construct", lang),
-                     kinds={c: "coef" for c in frame.columns},
+                     kinds={c: "r" for c in frame.columns},
                      note=_l("pls_reliability_note", lang, rel=RELIABILITY_MIN, ave=AVE_MIN, n=res.n_used) + _plsc(res, lang))
     if kind == "htmt":
         h = res.htmt
@@ -39,19 +39,19 @@ def pls_table(res, lang: str = "zh", *, kind: str = "paths", names=None) -> Tabl
         frame = pd.DataFrame({str(j + 1): [format_value(h.iloc[i, j], "coef") if i > j else "" for i in range(len(cols))]
                               for j in range(len(cols) - 1)}, index=[f"{i + 1}. {name(c)}" for i, c in enumerate(cols)])
         return Table(title=_l("pls_htmt_title", lang), frame=frame, lang=lang, stub=_l("construct", lang),
-                     kinds={c: "text" for c in frame.columns}, note=_l("pls_htmt_note", lang, cut=HTMT_MAX))
+                     kinds={c: "r" for c in frame.columns}, note=_l("pls_htmt_note", lang, cut=HTMT_MAX))
     if kind == "paths":
         p = res.paths.merge(res.f2, on=["from", "to"], how="left").merge(res.vif, on=["from", "to"], how="left")
         frame = pd.DataFrame({_l("beta", lang): p["estimate"].to_numpy()},
                              index=[f"{name(a)} → {name(b)}" for a, b in zip(p["from"], p["to"])])
-        kinds, star = {_l("beta", lang): "coef"}, {}
+        kinds, star = {_l("beta", lang): "r"}, {}
         if "se" in p.columns:
             frame[_l("se", lang)] = p["se"].to_numpy()
             frame["t"] = p["t"].to_numpy()
             frame["p"] = p["p"].to_numpy()
             frame[_l("ci", lang)] = [f"[{format_value(lo, 'coef')}, {format_value(hi, 'coef')}]"
                                      for lo, hi in zip(p["ci_low"], p["ci_high"])]
-            kinds |= {_l("se", lang): "coef", "t": "stat", "p": "p", _l("ci", lang): "text"}
+            kinds |= {_l("se", lang): "coef", "t": "stat", "p": "p", _l("ci", lang): "r"}
             star = {_l("beta", lang): "p"}
         frame["f²"] = p["f2"].to_numpy()
         frame["VIF"] = p["vif"].to_numpy()

@@ -321,15 +321,21 @@ def fit_table(fit: dict, lang: str = "zh"):
     else:
         note = label("fit_source", lang, ns="fit")
     f["value"] = [format_fit(k, v) for k, v in zip([r for r in order if r in fit], f["value"])]
+    keys = [r for r in order if r in fit]
     return Table.build(f, title=label("cfa_fit", lang, ns="report"), lang=lang, ns="fit", note=note,
-                       kinds={"value": "text", "criterion": "text", "met": "text"}, stub=label("index", lang, ns="fit"))
+                       kinds={"value": "text", "criterion": "text", "met": "text"}, stub=label("index", lang, ns="fit"),
+                       row_kinds={i: FIT_KINDS.get(k, "coef") for i, k in zip(f.index, keys)})
+
+
+#: kind of measure of each fit index: CFI, NFI, GFI and AGFI cannot exceed 1 (no leading zero in
+#: APA); TLI, IFI and RMSEA can, so they keep it
+FIT_KINDS = {"chi2": "stat", "df": "int", "p": "p", "chi2_df": "stat", "cfi": "r", "nfi": "r", "gfi": "r", "agfi": "r"}
 
 
 def format_fit(key: str, v) -> str:
     from .table import format_value
 
-    kind = {"chi2": "stat", "df": "int", "p": "p", "chi2_df": "stat"}.get(key, "coef")
-    return format_value(v, kind)
+    return format_value(v, FIT_KINDS.get(key, "coef"))
 
 
 def fit_verdict(fit: dict, lang: str = "zh") -> str:

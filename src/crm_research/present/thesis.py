@@ -96,8 +96,9 @@ def efa_table(res, lang: str = "zh", *, cut: float = 0.4, names=None) -> Table:
     frame = pd.DataFrame(rows, index=index, columns=cols + [_l("communality", lang)])
     note = _l("efa_note", lang, method=_l(f"method.{res.method}", lang), rotation=_l(f"rotation.{res.rotation}", lang),
               cut=cut)
+    row_kinds = {_l("ss_loadings", lang): "coef", _l("variance_pct", lang): "text", _l("cumulative_pct", lang): "text"}
     return Table(title=_l("efa_title_pc" if _pc(res) else "efa_title", lang), frame=frame, note=note,
-                 kinds={c: "text" for c in frame.columns}, lang=lang, stub=_l("item", lang))
+                 kinds={c: "r" for c in frame.columns}, row_kinds=row_kinds, lang=lang, stub=_l("item", lang))
 
 
 def efa_verdict(res, lang: str = "zh", *, cut: float = 0.4) -> str:
@@ -145,7 +146,7 @@ def correlation_table(res, lang: str = "zh", *, names=None) -> Table:
         frame[str(j + 1)] = cells[c].to_numpy()
     n = int(np.diag(res.n.to_numpy()).min())
     note = _l("corr_note_sqrt_ave" if res.sqrt_ave is not None else "corr_note", lang, n=n)
-    kinds = {_l("mean", lang): "coef", _l("sd", lang): "coef", **{str(j + 1): "text" for j in range(len(cols))}}
+    kinds = {_l("mean", lang): "coef", _l("sd", lang): "coef", **{str(j + 1): "r" for j in range(len(cols))}}
     return Table(title=_l("correlation_title", lang), frame=frame, note=note, kinds=kinds, lang=lang,
                  stub=_l("variable", lang))
 
@@ -207,10 +208,11 @@ def hierarchical_table(res, lang: str = "zh", *, coef: str = "beta", names=None)
         terms = [t for t in terms if t != "(intercept)"]
     steps = list(res.steps["step"])
     row_names = [_l("intercept", lang) if t == "(intercept)" else name(t) for t in terms]
-    summary = [("r2", "r2", "coef", None), ("adj_r2", "adj_r2", "coef", None), ("delta_r2", "delta_r2", "coef", None),
+    summary = [("r2", "r2", "r", None), ("adj_r2", "adj_r2", "r", None), ("delta_r2", "delta_r2", "r", None),
                ("f", "f", "stat", "p"), ("f_change", "f_change", "stat", "p_change")]
     index = row_names + [_l(k, lang) for k, *_ in summary]
     frame = pd.DataFrame(index=index)
+    kinds, groups = {}, []
     for s in steps:
         est_col = f"{_l('model', lang)} {s} {_l(coef, lang)}"
         t_col = f"{_l('model', lang)} {s} t"
@@ -229,9 +231,12 @@ def hierarchical_table(res, lang: str = "zh", *, coef: str = "beta", names=None)
             tv.append("")
         frame[est_col] = est
         frame[t_col] = tv
+        kinds |= {est_col: "r" if coef == "beta" else "coef", t_col: "stat"}
+        groups.append((f"{_l('model', lang)} {s}", (est_col, t_col)))
     note = _l(f"hierarchical_note_{coef}", lang, n=res.n) + sentence_gap(lang) + _l("stars_note", lang)
+    row_kinds = {_l(k, lang): kind for k, _, kind, _ in summary}
     return Table(title=_l("hierarchical_title", lang, y=name(res.y) if res.y else "—"), frame=frame, note=note,
-                 kinds={c: "text" for c in frame.columns}, lang=lang, stub="")
+                 kinds=kinds, row_kinds=row_kinds, groups=tuple(groups), lang=lang, stub="")
 
 
 def hierarchical_verdict(res, lang: str = "zh", *, names=None) -> str:
@@ -279,7 +284,7 @@ def construct_summary_table(res, lang: str = "zh", *, names=None) -> Table:
         _l("alpha", lang): c["alpha"].to_numpy(), _l("cr", lang): c["cr"].to_numpy(), _l("ave", lang): c["ave"].to_numpy(),
         _l("sqrt_ave", lang): np.sqrt(c["ave"].to_numpy()), _l("max_htmt", lang): c["max_htmt"].to_numpy(),
     }, index=[name(i) for i in c.index])
-    kinds = {_l("items", lang): "int", _l("loading_range", lang): "text", **{_l(k, lang): "coef" for k in
+    kinds = {_l("items", lang): "int", _l("loading_range", lang): "r", **{_l(k, lang): "r" for k in
                                                                               ("alpha", "cr", "ave", "sqrt_ave", "max_htmt")}}
     note = _l("construct_summary_note", lang, n=int(c["n"].iloc[0]), **res.thresholds)
     return Table(title=_l("construct_summary_title", lang), frame=frame, note=note, kinds=kinds, lang=lang,
@@ -318,8 +323,9 @@ def mediation_table(res, lang: str = "zh", *, names=None) -> Table:
     frame = pd.DataFrame(data, index=index, columns=cols)
     kinds = dict(zip(cols, ["coef", "coef", "stat", "p", "coef", "coef", "pct"]))
     note = _l("mediation_note", lang, level=100 * res.level, n_boot=res.n_boot, n=res.n)
+    groups = ((_l("ci_level", lang, level=100 * res.level), (_l("llci", lang), _l("ulci", lang))),)
     return Table(title=_l("mediation_title", lang), frame=frame, note=note, kinds=kinds, lang=lang,
-                 stub=_l("effect_type", lang))
+                 stub=_l("effect_type", lang), groups=groups)
 
 
 def mediation_verdict(res, lang: str = "zh", *, names=None) -> str:
@@ -655,8 +661,10 @@ def kmo_table(kmo, lang: str = "zh", *, bartlett=None) -> Table:
         rows += [(_l("bartlett_chi2", lang), _num(bartlett.chi2, "stat")), (_l("bartlett_df", lang), str(int(bartlett.df))),
                  (_l("bartlett_p", lang), format_p(bartlett.p))]
     frame = pd.DataFrame({_l("value", lang): [v for _, v in rows]}, index=[k for k, _ in rows])
+    row_kinds = {_l("kmo_row", lang): "r", _l("bartlett_chi2", lang): "stat", _l("bartlett_df", lang): "int",
+                 _l("bartlett_p", lang): "p"}
     return Table(title=_l("kmo_title", lang), frame=frame, note=_l("kmo_note", lang), kinds={_l("value", lang): "text"},
-                 lang=lang, stub="")
+                 row_kinds=row_kinds, lang=lang, stub="")
 
 
 # ---------------------------------------------------------------------------------------------

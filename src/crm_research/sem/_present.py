@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..present.labels import check_lang, label
 from ..present.table import Table, p_relation
+from ..present.text import FIT_KINDS
 
 NS = "sem"
 
@@ -67,7 +68,7 @@ def estimates_table(res, lang: str = "zh", names=None) -> Table:
     for c in ("est", "se", "z", "p", "std_all"):
         frame[c] = e[c].to_numpy()
     kinds = {"path": "text", "kind": "text", "group": "text", "est": "coef", "se": "coef", "z": "stat",
-             "p": "p", "std_all": "coef"}
+             "p": "p", "std_all": "r"}
     if "bc_low" in e.columns:
         for c in ("bc_low", "bc_high"):
             frame[c] = e[c].to_numpy()
@@ -110,7 +111,8 @@ def fit_table(res, lang: str = "zh") -> Table:
                      "verdict": _l(_verdict(key, v), lang) if crit else ""})
     frame = pd.DataFrame(rows)
     return Table.build(frame, title=_l("fit_title", lang), lang=lang, ns=NS, index=False,
-                       kinds={c: "text" for c in frame.columns}, note=_l("fit_note", lang).format(n=res.n))
+                       kinds={c: "text" for c in frame.columns}, note=_l("fit_note", lang).format(n=res.n),
+                       row_kinds={i: FIT_KINDS.get(k, "text") for i, k in enumerate(CRITERIA)})
 
 
 def interpret(res, lang: str = "zh", names=None) -> str:
