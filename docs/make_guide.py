@@ -47,35 +47,30 @@ def _cell(v) -> str:
         if not np.isfinite(v):
             return ""
         return f"{v:.3f}"
-    return str(v).replace("|", "\\|").replace("\n", " ")
+    return str(v)
 
 
-def _markdown(frame, index: bool = True) -> str:
-    import pandas as pd
+def _pipe(head: list[str], body: list[list[str]]) -> str:
+    """Header and rows of strings as a Markdown table (the first MAX_ROWS rows)."""
+    esc = lambda t: str(t).replace("|", "\\|").replace("\n", " ")
+    lines = ["| " + " | ".join(map(esc, head)) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(map(esc, row)) + " |" for row in body[:MAX_ROWS]]
+    more = len(body) - MAX_ROWS
+    return "\n".join(lines) + (f"\n\n… ({more} more rows)" if more > 0 else "") + "\n"
 
-    f = frame.head(MAX_ROWS)
-    cols = [str(c) for c in f.columns]
-    head = ([str(f.index.name or "")] if index else []) + cols
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for ix, row in f.iterrows():
-        cells = ([_cell(ix)] if index else []) + [_cell(v) for v in row]
-        lines.append("| " + " | ".join(cells) + " |")
-    more = len(frame) - len(f)
-    if more > 0:
-        lines.append(f"\n… ({more} more rows)" if isinstance(frame, pd.DataFrame) else "")
-    return "\n".join(lines) + "\n"
+
+def _markdown(frame) -> str:
+    """A DataFrame as a Markdown table (floats to three decimals, missing blank)."""
+    head = [str(frame.index.name or "")] + [str(c) for c in frame.columns]
+    body = [[_cell(ix)] + [_cell(v) for v in row] for ix, row in zip(frame.index, frame.itertuples(index=False))]
+    return _pipe(head, body)
 
 
 def _table_markdown(table) -> str:
-    """A crm_research Table as the guide shows it: title, the cells as printed, note."""
-    from crm_research.tables import format_value
-
-    f = table.frame.copy()
-    for c in f.columns:
-        kind = table.kinds.get(c)
-        if kind:
-            f[c] = [format_value(v, kind) if not isinstance(v, str) else v for v in f[c]]
-    return f"**{table.title}**\n\n" + _markdown(f, index=table.index) + (f"\n*{table.note}*\n" if table.note else "")
+    """A crm_research Table as the guide shows it: title, every cell as the table prints it
+    (Table.rows: kinds, stars, the table's style), note."""
+    head, body = table.rows()
+    return f"**{table.title}**\n\n" + _pipe(head, body) + (f"\n*{table.note}*\n" if table.note else "")
 
 
 def _shown(obj, lang: str) -> str:
