@@ -118,11 +118,10 @@ class PeriodData:
         waves = {**self.survey_history(instrument), **{q: self.survey(q, instrument) for q in roles.values()}}
         cols, by_quarter = {}, {}
         for q, s in sorted(waves.items()):
-            fitted = _FITS.get(id(s))
-            if fitted is None or fitted[0] is not s:
-                fitted = _FITS[id(s)] = (s, wave_indices({q: s})[1][q])
-            by_quarter[q] = fitted[1]
-            cols[q] = fitted[1].index
+            if id(s) not in _FITS:
+                _FITS[id(s)] = (s, wave_indices({q: s})[1][q])
+            by_quarter[q] = _FITS[id(s)][1]
+            cols[q] = by_quarter[q].index
         return pd.DataFrame(cols), {role: by_quarter[q] for role, q in roles.items()}
 
     def quarters(self) -> list[str]:
