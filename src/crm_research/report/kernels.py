@@ -56,13 +56,15 @@ class KernelPool:
         them, while the caller goes on (reading periods, importing papermill). A kernel that fails
         to start here is simply not added: :meth:`kernel` starts one itself."""
         def start():
+            km = None
             try:
                 km = self._start()
                 self._run(km, WARM)
                 self._clean.add(km)     # nothing to reset before its first notebook
                 self._free.put(km)
             except Exception:
-                pass
+                if km is not None:      # started but not warmed: shut it down, not left idle
+                    self._discard(km)
             finally:
                 with self._lock:
                     self._starting -= 1
