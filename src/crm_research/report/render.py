@@ -284,11 +284,12 @@ def render_reports(*, period: str | None, all_periods: bool, data: Path, noteboo
         raise DataError(f"report: data folder {str(data)!r} not found")
     if engine not in ("duckdb", "spark"):
         raise DataError(f"report: --engine {engine!r} is not one of ['duckdb', 'spark']")
-    parallel = workers > 1 and not period
-    if not parallel:
-        # the kernels start (and load the notebooks' modules) while the periods are read and checked
-        _pool(verbose).prestart(min(2, len(nbs)))
     periods = discover_periods(data) if all_periods else [parse_period(period).label]
+    parallel = workers > 1 and len(periods) > 1
+    kernels = min(2, len(nbs))      # render_period runs a period's notebooks two at a time
+    if not parallel:
+        # this process's kernels start (and load the notebooks' modules) while the run sets up
+        _pool(verbose).prestart(kernels)
     kw = {"data": Path(data), "notebooks": nbs, "out": Path(out), "lang": lang, "timeout": timeout,
           "extra": {"engine": engine, "spark_master": spark_master, "audience": audience,
                     "firm": firm or Path(data).resolve().name}, "verbose": verbose}
@@ -304,10 +305,9 @@ def render_reports(*, period: str | None, all_periods: bool, data: Path, noteboo
                 return x
         bar = tqdm(total=len(periods), desc="periods", disable=not sys.stderr.isatty())
         jobs = [(p, kw) for p in periods]
-        parallel = parallel and len(periods) > 1
         try:
             with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker,
-                                     initargs=(verbose, min(2, len(nbs)))) if parallel else contextlib.nullcontext() as pool:
+                                     initargs=(verbose, kernels)) if parallel else contextlib.nullcontext() as pool:
                 for row in (pool.map if parallel else map)(_render_one, jobs):
                     summary.append(row)
                     _log_row(log, row)
