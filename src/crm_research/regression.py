@@ -493,15 +493,18 @@ def ordinal_logit(data, y: str, x) -> OrdinalResult:
 # bootstrap machinery (vectorised)
 
 
-def _boot_fits(n: int, n_boot: int, rng, fits) -> list[np.ndarray]:
+def _boot_fits(n: int, n_boot: int, rng, fits, extra: np.ndarray | None = None) -> list[np.ndarray]:
     """Bootstrap coefficients of several regressions on the same resamples: ``fits`` is a list of
-    (design a, outcome y); one pass over the resamples sums every fit's cross-products at once."""
+    (design a, outcome y); one pass over the resamples sums every fit's cross-products at once.
+    ``extra`` (cases × columns) is summed over the same resamples and its sums come last."""
     tables = [lstsq.cross_products(a, y) for a, y in fits]
-    sums = resample_sums(np.concatenate(tables, axis=1), n_boot, rng)
+    sums = resample_sums(np.concatenate(tables + ([] if extra is None else [extra]), axis=1), n_boot, rng)
     out, at = [], 0
     for (a, _), t in zip(fits, tables):
         out.append(lstsq.solve_sums(sums[:, at: at + t.shape[1]], a.shape[1]))
         at += t.shape[1]
+    if extra is not None:
+        out.append(sums[:, at:])
     return out
 
 
@@ -1101,14 +1104,9 @@ def process(data, model: int, *, x: str, y: str, m, w: str | None = None, covari
     if n_boot:
         rng = np.random.default_rng(seed)
         X, Y = xv[x].to_numpy(), yv.to_numpy()
-        tables = [lstsq.cross_products(a, r) for _, _, a, r in eqs]
         moments = np.column_stack([np.ones(n), X, X**2, Y, Y**2])
-        sums = resample_sums(np.concatenate(tables + [moments], axis=1), n_boot, rng)
-        bcoefs, at = [], 0
-        for (_, t, a, _), tab in zip(eqs, tables):
-            bcoefs.append(lstsq.solve_sums(sums[:, at: at + tab.shape[1]], a.shape[1]))
-            at += tab.shape[1]
-        s1, sx, sxx, sy, syy = sums[:, at:].T
+        *bcoefs, moment_sums = _boot_fits(n, n_boot, rng, [(a, r) for _, _, a, r in eqs], extra=moments)
+        s1, sx, sxx, sy, syy = moment_sums.T
         boot_ratio = np.sqrt((sxx - sx**2 / s1) / (syy - sy**2 / s1))     # SD(X)/SD(Y) of each resample
         boot = _process_indirect(model, x, ms, y, w, bcoefs, terms, wv)
         boot_idx = _process_index(model, x, ms, y, w, bcoefs, terms)
