@@ -181,8 +181,10 @@ def test_dashboard_newest_first_with_changes_trends_and_failure_notice(zh_intern
     (out / "2026Q2").mkdir()
     (out / "2026Q2" / "headline.json").write_text(json.dumps(older), encoding="utf-8")
     report.pages.record_runs(out, [{"period": PERIOD, "status": "failed", "error": "bad <b>file</b>"}])
+    (out / "archive.old").mkdir()       # an operator's own folder beside the periods: not a period
     page = report.write_index(out, lang="zh", firm="阳光物流").read_text(encoding="utf-8")
     text = visible(out / "index.html")[0]
+    assert "archive" not in page
     assert text.index("2026年第3季度") < text.index("2026年第2季度")
     assert "<title>客户关系报告总览 · 阳光物流</title>" in page and "<html lang='zh-CN'>" in page
     assert "最近一次生成失败" in text and "bad <b>file</b>" in text and "<b>file</b>" not in page

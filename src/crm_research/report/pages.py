@@ -194,6 +194,16 @@ def _href(*parts: str) -> str:
     return html.escape("/".join(quote(str(p), safe="") for p in parts), quote=True)
 
 
+def _is_period(name: str) -> bool:
+    from .._core.errors import DataError
+    from ..io.periods import parse_period
+
+    try:
+        return parse_period(name).label == name
+    except DataError:
+        return False
+
+
 def write_index(out: Path, *, lang: str = "zh", firm: str = "") -> Path:
     """reports/index.html, the dashboard: firm, latest period and time generated; the headline
     figures of the latest period with their changes against the previous period and a year before
@@ -206,7 +216,8 @@ def write_index(out: Path, *, lang: str = "zh", firm: str = "") -> Path:
     from ..present.text import headline_value, period_name
 
     out = Path(out)
-    periods = sorted((p for p in out.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))),
+    # only period folders: anything else an operator keeps in the output folder is not a period
+    periods = sorted((p for p in out.iterdir() if p.is_dir() and _is_period(p.name)),
                      key=lambda p: p.name, reverse=True)
     heads = {p.name: _figures(_read_json(p / "headline.json")) for p in periods}
     runs = _read_json(out / RUNS)
