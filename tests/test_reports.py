@@ -362,6 +362,7 @@ def test_prestarted_kernels_are_warm_and_reused():
     pool = KernelPool()
     try:
         pool.prestart(1)
+        pool.prestart(1)        # the command line and render_reports both ask: still one kernel
         with pool.kernel() as km:
             kc = km.blocking_client()
             kc.start_channels()
@@ -374,5 +375,6 @@ def test_prestarted_kernels_are_warm_and_reused():
         assert "".join(seen).strip() == "True []"     # modules loaded, no warm-up names left
         with pool.kernel() as km:
             assert km is first                        # the same kernel, reset, not a new start
+        assert len(pool._all) == 1
     finally:
         pool.close()

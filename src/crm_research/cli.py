@@ -103,11 +103,20 @@ def _report_settings(args) -> dict:
 
 def _report(args) -> int:
     from .io.periods import parse_period
-    from .report import render_reports
 
     if args.period is not None:
         parse_period(args.period)           # '' and impossible periods are errors, never "all"
     s = _report_settings(args)
+    if args.period is not None or args.workers <= 1:
+        # this process renders the periods itself: its kernels start now, in the background,
+        # before this process imports pandas, papermill and nbconvert (render_reports reuses them)
+        from .report.kernels import pool
+
+        nbs = len(list(Path(s["notebooks"]).glob("*.ipynb")))
+        if nbs and Path(s["data"]).is_dir():
+            pool(args.verbose).prestart(min(2, nbs))
+    from .report import render_reports
+
     say = (lambda m: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
     summary = render_reports(period=args.period, all_periods=args.all, data=s["data"], notebooks=s["notebooks"],
                              out=s["out"], lang=s["lang"], workers=args.workers, engine=args.engine,

@@ -14,6 +14,7 @@ from scipy import stats
 from dataclasses import dataclass
 
 from ._core.errors import DataError
+from ._core.kinds import HEADLINE_KINDS
 from .io.periods import Period, parse_period
 
 __all__ = ["kpis", "wave_comparison", "two_proportion_z", "wave_indices", "comparison_periods", "KPI_SPEC",
@@ -183,11 +184,6 @@ def kpi_trend(shipments: pd.DataFrame, complaints: pd.DataFrame, period, *, firs
     out.index.name = "period"
     return out
 
-
-#: headline figure → kind of measure (how the dashboard and the summary show it)
-HEADLINE_KINDS = {"csi": "index", "loyalty": "index", "on_time_rate": "pct", "damage_rate": "pct",
-                  "complaint_resolution_hours": "hours", "revenue": "money", "a_revenue_share": "pct",
-                  "overdue": "money", "churn_at_risk": "int", "churn_lost": "int"}
 
 
 def headlines(*, indices: pd.DataFrame | None, kpi: pd.DataFrame, snapshot, shipments: pd.DataFrame,

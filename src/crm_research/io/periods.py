@@ -7,10 +7,12 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .._core.errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Period", "parse_period", "survey_file", "discover_periods"]
 
@@ -24,6 +26,8 @@ class Period:
     end: _dt.date  # exclusive
 
     def contains(self, dates: pd.Series) -> pd.Series:
+        import pandas as pd
+
         d = pd.to_datetime(dates, errors="coerce")
         return (d >= pd.Timestamp(self.start)) & (d < pd.Timestamp(self.end))
 
@@ -82,6 +86,8 @@ def discover_periods(data_dir) -> list[str]:
         periods |= {parse_period(p).quarter().label for p in loaded_periods(data_dir / "warehouse.duckdb")}
     ship = data_dir / "shipments.csv"
     if ship.exists():
+        import pandas as pd
+
         d = pd.to_datetime(pd.read_csv(ship, usecols=["ship_date"])["ship_date"])
         periods |= set(d.dt.to_period("Q").astype(str))
     skipped = []

@@ -12,7 +12,7 @@ import queue
 import threading
 from contextlib import contextmanager
 
-__all__ = ["KernelPool", "RESET", "WARM"]
+__all__ = ["KernelPool", "RESET", "WARM", "pool"]
 
 #: run in a kernel before each notebook: nothing a previous notebook defined survives
 RESET = ("get_ipython().run_line_magic('reset', '-f')\n"
@@ -38,6 +38,17 @@ WARM = ("import io as __io, warnings as __w\n"
         "del __io, __w, __plt, __f, __cjk\n")
 
 
+_POOL = None
+
+
+def pool(verbose: bool = False) -> "KernelPool":
+    """This process's warm kernels (one pool per process, reused by every period it renders)."""
+    global _POOL
+    if _POOL is None:
+        _POOL = KernelPool(verbose=verbose)
+    return _POOL
+
+
 class KernelPool:
     """Kernels handed out one notebook at a time (``with pool.kernel() as km: ...``)."""
 
@@ -48,33 +59,40 @@ class KernelPool:
         self._all: list = []
         self._lock = threading.Lock()
         self._starting = 0          # kernels being started in the background by prestart()
+        self._launching = 0         # of those, the ones whose process is not yet in _all
         self._clean: set = set()
         atexit.register(self.close)
 
     def prestart(self, n: int) -> None:
-        """Start ``n`` kernels in background threads and load the report notebooks' modules in
-        them, while the caller goes on (reading periods, importing papermill). A kernel that fails
-        to start here is simply not added: :meth:`kernel` starts one itself."""
+        """Have ``n`` kernels: start as many as are missing (counting those running or still
+        starting) in background threads and load the report notebooks' modules in them, while the
+        caller goes on (reading periods, importing papermill). A kernel that fails to start here is
+        simply not added: :meth:`kernel` starts one itself."""
         def start():
             km = None
             try:
-                km = self._start()
+                km = self._start(prestarted=True)
                 self._run(km, WARM)
                 self._clean.add(km)     # nothing to reset before its first notebook
                 self._free.put(km)
             except Exception:
                 if km is not None:      # started but not warmed: shut it down, not left idle
                     self._discard(km)
+                else:
+                    with self._lock:
+                        self._launching -= 1
             finally:
                 with self._lock:
                     self._starting -= 1
 
         with self._lock:
+            n = max(0, n - len(self._all) - self._launching)
             self._starting += n
+            self._launching += n
         for _ in range(n):
             threading.Thread(target=start, daemon=True).start()
 
-    def _start(self):
+    def _start(self, prestarted: bool = False):
         from jupyter_client import KernelManager
 
         km = KernelManager(kernel_name="python3")
@@ -94,6 +112,8 @@ class KernelPool:
             kc.stop_channels()
         with self._lock:
             self._all.append(km)
+            if prestarted:          # counted in _all from now on
+                self._launching -= 1
         return km
 
     def _run(self, km, code: str) -> None:

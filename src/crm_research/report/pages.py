@@ -64,6 +64,29 @@ def _headings(nb) -> list[tuple[int, str, str]]:
     return out
 
 
+def _exporter():
+    """nbconvert's HTML exporter without its last step, which parses the finished page again with
+    BeautifulSoup (embedded figures included: a third of the export's time) to give images without
+    alternative text a placeholder and outputs a tabindex. Every figure on a report page carries its
+    own alt text (ReportContext.figure) and the pages show no code cells to step through."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class ReportExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            info = nb.metadata.get("language_info", {})
+            self.register_filter("highlight_code", Highlight2HTML(
+                pygments_lexer=info.get("pygments_lexer", info.get("name")), parent=self))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return ReportExporter
+
+
 def to_html(ipynb: Path, html_path: Path, *, period: str = "", lang: str = "en") -> None:
     """Standalone HTML of an executed report notebook: no code, no cells tagged ``doc`` (the
     bilingual notes for whoever edits the notebook), a ``<title>`` naming the page and the period,
@@ -72,13 +95,12 @@ def to_html(ipynb: Path, html_path: Path, *, period: str = "", lang: str = "en")
     import re
 
     import nbformat
-    from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     from ..present.labels import label
 
     nb = nbformat.read(ipynb, as_version=4)
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = _exporter()(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"doc"}, enabled=True), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
     heads = _headings(nb)
@@ -236,7 +258,7 @@ def write_index(out: Path, *, lang: str = "zh", firm: str = "") -> Path:
                      f"{' ' + t('last_good_kept') if kept else ''}</div>")
     if latest:
         order = sorted(heads)                                   # oldest first, for the trend lines
-        from ..periodic import HEADLINE_KINDS
+        from .._core.kinds import HEADLINE_KINDS
 
         rank = {k: i for i, k in enumerate(HEADLINE_KINDS)}
         cards = [_card(k, h, [heads[p].get(k, {}).get("value") for p in order], lang)

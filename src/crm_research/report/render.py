@@ -21,6 +21,7 @@ from .._core.errors import DataError
 from ..io.periods import discover_periods, parse_period
 from ..io.warehouse import sha256_file
 from .context import SHARED
+from .kernels import pool
 from .pages import record_runs, to_html, write_index
 
 __all__ = ["ReportError", "render_period", "render_reports"]
@@ -43,19 +44,6 @@ def _versions() -> dict:
     return out
 
 
-_POOL = None
-
-
-def _pool(verbose: bool):
-    """This process's warm kernels (one pool per process, reused by every period it renders)."""
-    global _POOL
-    from .kernels import KernelPool
-
-    if _POOL is None:
-        _POOL = KernelPool(verbose=verbose)
-    return _POOL
-
-
 def _execute(nb: Path, target: Path, params: dict, timeout: int, verbose: bool = False, warm: bool = True) -> None:
     # no cwd= here: papermill would chdir the whole process, which is not safe with notebooks
     # running in parallel threads; every path handed to a notebook is absolute instead
@@ -65,7 +53,7 @@ def _execute(nb: Path, target: Path, params: dict, timeout: int, verbose: bool =
     if warm:
         import threading
 
-        with _pool(verbose).kernel() as km:
+        with pool(verbose).kernel() as km:
             # nbclient's cell timeout does not fire with a kernel it does not own: a watchdog
             # interrupts the kernel when the notebook as a whole runs longer than ``timeout``
             # seconds (the kernel is then replaced, not reused)
@@ -135,8 +123,8 @@ def render_period(period: str, *, data: Path, notebooks: list[Path], out: Path, 
         # the longest first so that the two kernels finish at about the same time
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=max(1, min(parallel, len(notebooks)))) as pool:
-            for fut in [pool.submit(run_one, nb) for nb in longest_first(notebooks, out)]:
+        with ThreadPoolExecutor(max_workers=max(1, min(parallel, len(notebooks)))) as threads:
+            for fut in [threads.submit(run_one, nb) for nb in longest_first(notebooks, out)]:
                 fut.result()
         (tmp / ".record.lock").unlink(missing_ok=True)
         shutil.rmtree(tmp / SHARED, ignore_errors=True)
@@ -252,7 +240,7 @@ class OutputLock:
 
 def _warm_worker(verbose: bool, n: int) -> None:
     """Start this worker process's kernels before its first period arrives."""
-    _pool(verbose).prestart(n)
+    pool(verbose).prestart(n)
 
 
 def _render_one(args):
@@ -289,7 +277,7 @@ def render_reports(*, period: str | None, all_periods: bool, data: Path, noteboo
     kernels = min(2, len(nbs))      # render_period runs a period's notebooks two at a time
     if not parallel:
         # this process's kernels start (and load the notebooks' modules) while the run sets up
-        _pool(verbose).prestart(kernels)
+        pool(verbose).prestart(kernels)
     kw = {"data": Path(data), "notebooks": nbs, "out": Path(out), "lang": lang, "timeout": timeout,
           "extra": {"engine": engine, "spark_master": spark_master, "audience": audience,
                     "firm": firm or Path(data).resolve().name}, "verbose": verbose}
@@ -307,8 +295,8 @@ def render_reports(*, period: str | None, all_periods: bool, data: Path, noteboo
         jobs = [(p, kw) for p in periods]
         try:
             with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker,
-                                     initargs=(verbose, kernels)) if parallel else contextlib.nullcontext() as pool:
-                for row in (pool.map if parallel else map)(_render_one, jobs):
+                                     initargs=(verbose, kernels)) if parallel else contextlib.nullcontext() as executor:
+                for row in (executor.map if parallel else map)(_render_one, jobs):
                     summary.append(row)
                     _log_row(log, row)
                     bar.update(1)
