@@ -205,9 +205,19 @@ def parse_dates(col: pd.Series, file: str, name: str, *, excel_serial: bool = Fa
 def parse_amounts(col: pd.Series, file: str, name: str) -> pd.Series:
     """Amounts of money as finite numbers; '1,234.50' (thousands separators) is read as 1234.5.
     Errors name the file, column and lines: text that is not a number, and 'inf'/'Infinity'/'NaN'."""
+    values = None
     if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
         values = col.astype(float)
-    else:
+    elif pd.api.types.infer_dtype(col, skipna=False) == "string":
+        # plain numbers as text (the usual export): converted at once; anything else (blanks,
+        # thousands separators, words) goes through the checks below
+        try:
+            values = pd.to_numeric(col).astype(float)
+        except (ValueError, TypeError):
+            values = None
+        if values is not None and values.isna().any():     # e.g. the text "NaN": not an amount
+            values = None
+    if values is None:
         text = _text(col)
         text = text.where(~text.str.fullmatch(_THOUSANDS), text.str.replace(",", "", regex=False))
         values = pd.to_numeric(text.replace("", np.nan), errors="coerce")
@@ -237,16 +247,31 @@ def normalise_ids(col: pd.Series, file: str, name: str) -> pd.Series:
     return ids
 
 
+def _distinct(parse, col: pd.Series, file: str, name: str) -> pd.Series:
+    """``parse(col, file, name)`` computed on the column's distinct values and spread back to its
+    rows: a column of dates or customer ids repeats a few hundred values over thousands of rows.
+    The result is the same; when the values are refused, ``parse`` runs again on the whole column
+    so that the error names the file's lines."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=False)
+    if len(uniques) > len(col) // 2:     # mostly distinct (e.g. shipment ids): nothing to gain
+        return parse(col, file, name)
+    try:
+        done = parse(pd.Series(uniques, dtype=col.dtype if len(uniques) else object), file, name)
+    except DataError:
+        return parse(col, file, name)
+    return pd.Series(done.to_numpy()[codes], index=col.index, name=col.name)
+
+
 def _typed(frame: pd.DataFrame, file: str, table: str | None) -> pd.DataFrame:
     out = frame.copy()
     if table is not None:
         for c in {TABLES[table][1], "customer_id"} & set(out.columns):
-            out[c] = normalise_ids(out[c], file, c)
+            out[c] = _distinct(normalise_ids, out[c], file, c)
     dates = set(DATE_COLUMNS.get(table, ())) | {c for c in out.columns if c.endswith(("_date", "_at"))}
     for c in [c for c in out.columns if c in dates]:
-        out[c] = parse_dates(out[c], file, c)
+        out[c] = _distinct(parse_dates, out[c], file, c)
     for c in [c for c in out.columns if c in AMOUNT_COLUMNS]:
-        out[c] = parse_amounts(out[c], file, c)
+        out[c] = _distinct(parse_amounts, out[c], file, c)
     return out
 
 

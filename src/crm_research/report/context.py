@@ -37,6 +37,14 @@ def _plain(v):
     return v
 
 
+def _tight_bbox(fig):
+    """The figure's tight bounding box in inches with savefig's padding: what
+    ``bbox_inches="tight"`` crops to."""
+    import matplotlib
+
+    return fig.get_tightbbox().padded(matplotlib.rcParams["savefig.pad_inches"])
+
+
 class ReportContext:
     """Where a notebook writes its tables, figures and headline figures.
 
@@ -120,13 +128,16 @@ class ReportContext:
         import matplotlib.pyplot as plt
         from IPython.display import display
 
+        # the tight crop is found once and used for both files ("tight" would lay out every
+        # figure once more per format before drawing it)
+        bbox = _tight_bbox(fig)
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=120, bbox_inches="tight", metadata={"Software": None})
+        fig.savefig(buf, format="png", dpi=120, bbox_inches=bbox, metadata={"Software": None})
         png = buf.getvalue()
         if self.out:
             (self.out / "figures" / f"{name}.png").write_bytes(png)
             with matplotlib.rc_context({"svg.hashsalt": "crm_research", "svg.fonttype": "path"}):
-                fig.savefig(self.out / "figures" / f"{name}.svg", bbox_inches="tight", metadata={"Date": None})
+                fig.savefig(self.out / "figures" / f"{name}.svg", bbox_inches=bbox, metadata={"Date": None})
         titles = (t for ax in fig.axes for t in (ax.get_title("left"), ax.get_title()) if t)
         title = fig.get_suptitle() or next(titles, name)
         self._record("contents.json", lambda d: d.setdefault("figures", {}).__setitem__(name, title))
