@@ -103,6 +103,32 @@ def _to_answers(col: pd.Series, name: str, file: str, lo: int, hi: int, *, codes
     return values, problems, col.index[skipped]
 
 
+#: up to this many answers (rows × items) a file's answers are converted in one pass (a few
+#: temporary copies of that size); larger files column by column
+_AT_ONCE = 2_000_000
+
+
+def _answers_at_once(frame: pd.DataFrame, inst: Instrument, file: str, answers: np.ndarray, skipped: dict,
+                     how: dict) -> bool:
+    """Every item column converted in one pass (one column of all answers, item after item: a
+    scale's few distinct answers are read once for the whole file, not once per item). Fills
+    ``answers`` and ``skipped`` and returns True when no answer breaks a rule; otherwise fills
+    nothing and returns False, and each column goes through :func:`_to_answers` on its own, whose
+    messages name the column and rows. The rules are applied answer by answer, so both ways give
+    the same values."""
+    items = list(inst.items)
+    n = len(frame)
+    flat = pd.Series(frame[items].to_numpy(dtype=object).ravel(order="F"))
+    values, problems, skip = _to_answers(flat, "", file, inst.scale_min, inst.scale_max, **how)
+    if problems:
+        return False
+    answers[:, :] = values.to_numpy(float).reshape((n, len(items)), order="F")
+    at = np.asarray(skip, dtype=np.int64)
+    for j in np.unique(at // n) if n else ():
+        skipped[items[j]] = frame.index[np.sort(at[at // n == j] % n)]
+    return True
+
+
 def _answers_checked(frame: pd.DataFrame, inst: Instrument, file: str, **how) -> tuple[pd.DataFrame, dict]:
     """Item columns present, numeric (option text mapped, skips set missing) and on the scale;
     returns the converted frame and ``{item: skipped index}``. The one check every Survey passes."""
@@ -113,7 +139,8 @@ def _answers_checked(frame: pd.DataFrame, inst: Instrument, file: str, **how) ->
     # the answers go into one float64 block, filled column by column: the caller's frame is never
     # changed and never copied whole (a million respondents × 50 items is 400 MB per copy)
     answers = np.empty((len(frame), len(inst.items)), dtype=float, order="F")
-    for j, item in enumerate(inst.items):
+    done = len(frame) * len(inst.items) <= _AT_ONCE and _answers_at_once(frame, inst, file, answers, skipped, how)
+    for j, item in enumerate(() if done else inst.items):
         values, probs, skip = _to_answers(frame[item], item, file, inst.scale_min, inst.scale_max, **how)
         answers[:, j] = values.to_numpy(float)
         problems += probs
