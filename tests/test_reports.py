@@ -378,3 +378,29 @@ def test_prestarted_kernels_are_warm_and_reused():
         assert len(pool._all) == 1
     finally:
         pool.close()
+
+
+def test_tables_are_read_once_per_process_and_each_page_gets_its_own_copy(tmp_path, monkeypatch):
+    """A report kernel renders many pages and periods: a table file is parsed once while it is
+    unchanged, a page that changes its copy changes nothing for the next, and a changed file is
+    read again."""
+    import os
+    import shutil
+
+    from crm_research.report import data as report_data
+
+    for f in ("shipments.csv", "complaints.csv"):
+        shutil.copy(SAMPLE / f, tmp_path / f)
+    reads = []
+    real = report_data.load_table
+    monkeypatch.setattr(report_data, "load_table", lambda *a, **k: reads.append(a[1]) or real(*a, **k))
+    first = report_data.PeriodData(tmp_path, "2026Q3").table("shipments")
+    first["revenue"] = 0.0                                   # a page changing its own copy
+    second = report_data.PeriodData(tmp_path, "2026Q2").table("shipments")
+    assert reads == ["shipments"] and second["revenue"].sum() > 0
+    st = (tmp_path / "shipments.csv").stat()
+    with open(tmp_path / "shipments.csv", "a", encoding="utf-8") as fh:   # a corrected export
+        fh.write("S9999999,C0003,2026-09-30,苏州,上海,快递,1.0,10.0,5.0,1.0,1,0,2026-09-30\n")
+    os.utime(tmp_path / "shipments.csv", ns=(st.st_atime_ns, st.st_mtime_ns + 1))
+    third = report_data.PeriodData(tmp_path, "2026Q3").table("shipments")
+    assert reads == ["shipments", "shipments"] and len(third) == len(second) + 1

@@ -22,13 +22,52 @@ _WAVES: dict = {}
 _FITS: dict = {}
 
 
+#: tables read in this process: (source file, its size and modification time, table) → frame. Each
+#: caller gets its own copy, so a notebook that changes its table changes nothing for the next.
+_TABLES: dict = {}
+
+
+def _stamps(src: Path) -> tuple:
+    """Path, size and modification time of ``src`` and of DuckDB's write-ahead log beside it
+    (while one exists); empty when ``src`` does not exist."""
+    stamps = []
+    for f in (src, src.with_name(src.name + ".wal")):
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        stamps += [str(f.resolve()), st.st_size, st.st_mtime_ns]
+    return tuple(stamps)
+
+
+def _table(data_dir: Path, name: str, warehouse: Path | None) -> pd.DataFrame:
+    stamps = _stamps(warehouse if warehouse is not None else data_dir / f"{name}.csv")
+    if not stamps:          # no such file: load_table says what it expected
+        return load_table(data_dir, name, warehouse=warehouse)
+    key = (name, *stamps)
+    if key not in _TABLES:
+        _TABLES[key] = load_table(data_dir, name, warehouse=warehouse)
+    return _TABLES[key].copy()
+
+
 def _wave(path: Path, instrument):
     from ..survey import load_survey
 
-    st = Path(path).stat()
-    key = (str(Path(path).resolve()), st.st_size, st.st_mtime_ns, str(instrument))
+    key = (*_stamps(Path(path)), str(instrument))
     if key not in _WAVES:
         _WAVES[key] = load_survey(path, instrument)
+    return _WAVES[key]
+
+
+def _warehouse_wave(warehouse: Path, quarter, instrument):
+    """The wave of ``quarter`` loaded into the warehouse as a Survey, or None."""
+    from ..survey import Survey
+
+    key = (*_stamps(warehouse), quarter.label, str(instrument))
+    if key not in _WAVES:
+        frame = load_survey_frame(warehouse, quarter)
+        _WAVES[key] = None if frame is None else \
+            Survey.from_frame(frame, instrument, name=f"warehouse survey {quarter.label}")
     return _WAVES[key]
 
 
@@ -55,7 +94,7 @@ class PeriodData:
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in self._tables:
-            self._tables[name] = load_table(self.data_dir, name, warehouse=self.warehouse)
+            self._tables[name] = _table(self.data_dir, name, self.warehouse)
         return self._tables[name]
 
     def _date_col(self, name: str) -> str:
@@ -76,16 +115,10 @@ class PeriodData:
     def survey(self, period, instrument):
         """The survey wave of the quarter containing ``period`` as a checked Survey, or None (read
         and checked once per quarter and instrument)."""
-        from ..survey import Survey
-
         q = parse_period(period).quarter()
         key = (q.label, str(instrument))
         if key not in self._surveys:
-            s = None
-            if self.warehouse is not None:
-                frame = load_survey_frame(self.warehouse, q)
-                if frame is not None:
-                    s = Survey.from_frame(frame, instrument, name=f"warehouse survey {q.label}")
+            s = _warehouse_wave(self.warehouse, q, instrument) if self.warehouse is not None else None
             if s is None:
                 f = survey_file(self.data_dir, q.label)
                 s = _wave(f, instrument) if f is not None else None
