@@ -404,3 +404,40 @@ def test_tables_are_read_once_per_process_and_each_page_gets_its_own_copy(tmp_pa
     os.utime(tmp_path / "shipments.csv", ns=(st.st_atime_ns, st.st_mtime_ns + 1))
     third = report_data.PeriodData(tmp_path, "2026Q3").table("shipments")
     assert reads == ["shipments", "shipments"] and len(third) == len(second) + 1
+
+
+def test_report_engine_writes_the_record_at_start_and_end_and_keeps_a_failure(tmp_path, monkeypatch):
+    """The report engine runs a notebook through the warm kernel's client and writes the executed
+    notebook when it starts and when it ends (papermill writes it before and after every cell):
+    the record is complete, and a failing cell's traceback is in the quarantined copy."""
+    import nbformat as nbf
+    import papermill.engines
+
+    from crm_research.report import render
+
+    writes = []
+    real = papermill.engines.write_ipynb
+    monkeypatch.setattr(papermill.engines, "write_ipynb", lambda nb, path: writes.append(path) or real(nb, path))
+    params = nbf.v4.new_code_cell('data_dir = ""\nperiod = ""\nlang = "zh"\nout_dir = ""')
+    params.metadata["tags"] = ["parameters"]
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    for name, body in (("ok", "y = 2"), ("bad", "raise ValueError('no such column: revenue')")):
+        nb = nbf.v4.new_notebook()
+        nb.cells = [params, nbf.v4.new_code_cell("x = 1\nprint('first', x)"), nbf.v4.new_code_cell(body),
+                    nbf.v4.new_code_cell("print('never' if 'y' not in dir() else 'third')")]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbf.write(nb, nbs / f"{name}.ipynb")
+    out = render.render_period(PERIOD, data=SAMPLE, notebooks=[nbs / "ok.ipynb"], out=tmp_path / "o")
+    assert len(writes) == 2                                 # start and end, for five cells
+    rec = nbf.read(out / "ok.ipynb", as_version=4)
+    assert [c.metadata.papermill.status for c in rec.cells if c.cell_type == "code"] == ["completed"] * 5
+    assert rec.cells[2].outputs[0].text == "first 1\n" and rec.cells[4].outputs[0].text == "third\n"
+    with pytest.raises(render.ReportError, match="notebook bad.ipynb failed in cell 3.*no such column: revenue"):
+        render.render_period(PERIOD, data=SAMPLE, notebooks=[nbs / "bad.ipynb"], out=tmp_path / "o")
+    kept = nbf.read(next((tmp_path / "o" / "_quarantine").iterdir()) / "bad.ipynb", as_version=4)
+    by_source = {c.source.split("\n")[0]: c for c in kept.cells if c.cell_type == "code"}
+    assert by_source["x = 1"].outputs[0].text == "first 1\n"
+    failed = by_source["raise ValueError('no such column: revenue')"].outputs[0]
+    assert failed.output_type == "error" and failed.evalue == "no such column: revenue"
+    assert not by_source[next(k for k in by_source if k.startswith("print('never'"))].outputs

@@ -61,6 +61,7 @@ class KernelPool:
         self._starting = 0          # kernels being started in the background by prestart()
         self._launching = 0         # of those, the ones whose process is not yet in _all
         self._clean: set = set()
+        self._clients: dict = {}    # kernel → its connected client
         atexit.register(self.close)
 
     def prestart(self, n: int) -> None:
@@ -104,25 +105,30 @@ class KernelPool:
             env.setdefault(var, "1")
         # the kernel's own log (transport warnings, shutdown interrupts) only with --verbose
         km.start_kernel(extra_arguments=[] if self.verbose else ["--IPKernelApp.log_level=CRITICAL"], env=env)
+        # one client per kernel, connected once and handed to papermill for every notebook the
+        # kernel runs: a new client waits for the kernel and then listens 0.2 s for stray output
+        # before its first cell (nbclient), a fifth of a second per notebook
         kc = km.blocking_client()
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=self.startup_timeout)
-        finally:
+        except BaseException:
             kc.stop_channels()
+            raise
         with self._lock:
+            self._clients[km] = kc
             self._all.append(km)
             if prestarted:          # counted in _all from now on
                 self._launching -= 1
         return km
 
+    def client(self, km):
+        """The connected client of ``km`` (used by one notebook at a time, like its kernel)."""
+        return self._clients[km]
+
     def _run(self, km, code: str) -> None:
-        kc = km.blocking_client()
-        kc.start_channels()
-        try:
-            reply = kc.execute_interactive(code, timeout=60, store_history=False, output_hook=lambda msg: None)
-        finally:
-            kc.stop_channels()
+        reply = self.client(km).execute_interactive(code, timeout=60, store_history=False,
+                                                    output_hook=lambda msg: None)
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"kernel set-up failed: {reply['content'].get('evalue', '')}")
 
@@ -161,6 +167,10 @@ class KernelPool:
         self._free.put(km)
 
     def _discard(self, km) -> None:
+        with self._lock:
+            kc = self._clients.pop(km, None)
+        if kc is not None:
+            kc.stop_channels()
         try:
             km.shutdown_kernel(now=True)
         except Exception:
@@ -172,6 +182,9 @@ class KernelPool:
     def close(self) -> None:
         with self._lock:
             kms, self._all = list(self._all), []
+            kcs, self._clients = list(self._clients.values()), {}
+        for kc in kcs:
+            kc.stop_channels()
         for km in kms:
             try:
                 km.shutdown_kernel(now=True)

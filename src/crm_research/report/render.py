@@ -49,11 +49,15 @@ def _execute(nb: Path, target: Path, params: dict, timeout: int, verbose: bool =
     # running in parallel threads; every path handed to a notebook is absolute instead
     import papermill as pm
 
-    kw = dict(parameters=params, kernel_name="python3", progress_bar=False, execution_timeout=timeout, start_timeout=120)
+    from .engine import register
+
+    kw = dict(parameters=params, kernel_name="python3", progress_bar=False, execution_timeout=timeout, start_timeout=120,
+              engine_name=register())
     if warm:
         import threading
 
-        with pool(verbose).kernel() as km:
+        kernels = pool(verbose)
+        with kernels.kernel() as km:
             # nbclient's cell timeout does not fire with a kernel it does not own: a watchdog
             # interrupts the kernel when the notebook as a whole runs longer than ``timeout``
             # seconds (the kernel is then replaced, not reused)
@@ -66,7 +70,7 @@ def _execute(nb: Path, target: Path, params: dict, timeout: int, verbose: bool =
             dog = threading.Timer(timeout, stop)
             dog.start()
             try:
-                pm.execute_notebook(str(nb), str(target), km=km, **kw)
+                pm.execute_notebook(str(nb), str(target), km=km, kc=kernels.client(km), **kw)
             except Exception:
                 if fired.is_set():
                     raise TimeoutError(f"the notebook ran longer than {timeout} s and was stopped") from None
