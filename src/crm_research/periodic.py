@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ._core.errors import DataError
 from ._core.kinds import HEADLINE_KINDS
-from .io.periods import Period, parse_period
+from .io.periods import Period, as_dates, parse_period
 
 __all__ = ["kpis", "wave_comparison", "two_proportion_z", "wave_indices", "comparison_periods", "KPI_SPEC",
            "value_snapshot", "ValueSnapshot", "respondent_index", "index_changes", "kpi_trend", "headlines",
@@ -170,7 +170,7 @@ def kpi_trend(shipments: pd.DataFrame, complaints: pd.DataFrame, period, *, firs
     """The service KPIs of every period of ``period``'s kind (quarters or months) from the first
     one with shipments up to ``period``: one row per period, one column per KPI."""
     per = period if isinstance(period, Period) else parse_period(period)
-    start = pd.to_datetime(shipments["ship_date"], errors="coerce").min() if first is None else pd.Timestamp(first)
+    start = as_dates(shipments["ship_date"]).min() if first is None else pd.Timestamp(first)
     rows = {}
     p = per
     while pd.Timestamp(p.end) > start:
@@ -218,8 +218,8 @@ def headlines(*, indices: pd.DataFrame | None, kpi: pd.DataFrame, snapshot, ship
         if k == "current":
             overdue[k] = float(snapshot.ageing["overdue"].sum())
             continue
-        inv = invoices[pd.to_datetime(invoices["issue_date"], errors="coerce") < end]
-        pay = payments[pd.to_datetime(payments["pay_date"], errors="coerce") < end]
+        inv = invoices[as_dates(invoices["issue_date"]) < end]
+        pay = payments[as_dates(payments["pay_date"]) < end]
         overdue[k] = (float(value.receivables_ageing(inv, pay, as_of=(end - pd.Timedelta(days=1)).date().isoformat(),
                                                      engine=engine)["overdue"].sum()) if len(inv) else nan)
     rows["overdue"] = {**overdue, "p_previous": nan, "p_year_before": nan, "good": "down"}
@@ -259,7 +259,7 @@ def value_snapshot(shipments: pd.DataFrame, invoices: pd.DataFrame, payments: pd
     per = pers["current"]
     end = pd.Timestamp(per.end)
     as_of = (end - pd.Timedelta(days=1)).date().isoformat()
-    dates = pd.to_datetime(shipments["ship_date"], errors="coerce")
+    dates = as_dates(shipments["ship_date"])
     hist = shipments[dates < end]
     now = shipments[per.contains(shipments["ship_date"])]
     before = shipments[pers["previous"].contains(shipments["ship_date"])]
@@ -271,8 +271,8 @@ def value_snapshot(shipments: pd.DataFrame, invoices: pd.DataFrame, payments: pd
     whale = value.whale_curve(now, customer="customer_id", revenue="revenue", cost="cost", engine=engine)
     rfm = value.rfm(hist, date="ship_date", as_of=as_of, **kw)
     churn = value.churn_warning(hist, date="ship_date", as_of=as_of, **kw)
-    inv = invoices[pd.to_datetime(invoices["issue_date"], errors="coerce") < end]
-    pay = payments[pd.to_datetime(payments["pay_date"], errors="coerce") < end]
+    inv = invoices[as_dates(invoices["issue_date"]) < end]
+    pay = payments[as_dates(payments["pay_date"]) < end]
     ageing = value.receivables_ageing(inv, pay, as_of=as_of, engine=engine)
     return ValueSnapshot(as_of, classes, value.abc_summary(classes), migration, whale, rfm, churn, ageing,
                          value.credit_grades(ageing))

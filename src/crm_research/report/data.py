@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._core.errors import DataError
-from ..io.periods import parse_period, survey_file
+from ..io.periods import as_dates, parse_period, survey_file
 from ..io.warehouse import TABLES, load_table, load_survey_frame
 
 __all__ = ["PeriodData"]
@@ -105,7 +105,7 @@ class PeriodData:
 
     def until_end(self, name: str) -> pd.DataFrame:
         t = self.table(name)
-        return t[pd.to_datetime(t[self._date_col(name)]) < pd.Timestamp(self.period.end)]
+        return t[as_dates(t[self._date_col(name)]) < pd.Timestamp(self.period.end)]
 
     def in_period(self, name: str, period=None) -> pd.DataFrame:
         p = self.period if period is None else parse_period(period)
@@ -159,7 +159,7 @@ class PeriodData:
 
     def quarters(self) -> list[str]:
         """Every quarter from the first shipment up to this period's quarter, oldest first."""
-        first = pd.to_datetime(self.table("shipments")["ship_date"], errors="coerce").min()
+        first = as_dates(self.table("shipments")["ship_date"]).min()
         q, out = self.period.quarter(), []
         while pd.Timestamp(q.end) > first:
             out.append(q.label)
