@@ -441,3 +441,34 @@ def test_report_engine_writes_the_record_at_start_and_end_and_keeps_a_failure(tm
     failed = by_source["raise ValueError('no such column: revenue')"].outputs[0]
     assert failed.output_type == "error" and failed.evalue == "no such column: revenue"
     assert not by_source[next(k for k in by_source if k.startswith("print('never'"))].outputs
+
+
+def test_a_freed_kernel_goes_to_the_waiting_notebook_of_the_earliest_period():
+    """Periods overlap in a run: with every kernel busy, the notebooks waiting for one are served by
+    (period, rank) whatever order they began waiting in, and none starts a kernel beyond the size."""
+    import threading
+    import time
+
+    from crm_research.report.kernels import KernelPool
+
+    kernels = KernelPool(size=1)
+    busy = object()
+    kernels._all = [busy]                   # one kernel, in use
+    got, threads = [], []
+    for prio in [(1, 0), (0, 2), (0, 1), (2, 0)]:
+        t = threading.Thread(target=lambda p=prio: got.append((p, kernels._take(p))))
+        t.start()
+        threads.append(t)
+        time.sleep(0.05)
+    for _ in range(4):                      # the kernel is freed, taken, freed again ...
+        with kernels._cond:
+            kernels._free.append(busy)
+            kernels._cond.notify_all()
+        deadline = time.monotonic() + 5
+        while len(got) < _ + 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    for t in threads:
+        t.join(5)
+    assert [p for p, _ in got] == [(0, 1), (0, 2), (1, 0), (2, 0)]
+    assert all(k is busy for _, k in got) and kernels._launching == 0
+    kernels._all, kernels._free = [], []

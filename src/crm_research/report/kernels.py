@@ -7,8 +7,9 @@ shut down and replaced, never reused."""
 from __future__ import annotations
 
 import atexit
+import heapq
+import itertools
 import os
-import queue
 import threading
 from contextlib import contextmanager
 
@@ -50,18 +51,25 @@ def pool(verbose: bool = False) -> "KernelPool":
 
 
 class KernelPool:
-    """Kernels handed out one notebook at a time (``with pool.kernel() as km: ...``)."""
+    """Kernels handed out one notebook at a time (``with pool.kernel() as km: ...``).
 
-    def __init__(self, *, verbose: bool = False, startup_timeout: float = 120):
+    At most ``size`` kernels run (None: no limit); a notebook that finds none free waits for one,
+    and the waiting notebook with the smallest ``priority`` gets the next kernel freed (the report
+    run gives earlier periods and longer notebooks precedence)."""
+
+    def __init__(self, *, verbose: bool = False, startup_timeout: float = 120, size: int | None = None):
         self.verbose = verbose
         self.startup_timeout = startup_timeout
-        self._free: queue.SimpleQueue = queue.SimpleQueue()
-        self._all: list = []
-        self._lock = threading.Lock()
-        self._starting = 0          # kernels being started in the background by prestart()
-        self._launching = 0         # of those, the ones whose process is not yet in _all
+        self.size = size
+        self._cond = threading.Condition()
+        self._free: list = []           # idle kernels
+        self._all: list = []            # every running kernel, idle or in use
+        self._starting = 0              # kernels being started in the background by prestart()
+        self._launching = 0             # kernels started whose process is not yet in _all
+        self._waiting: list = []        # heap of (priority, ticket) of notebooks waiting for a kernel
+        self._tickets = itertools.count()
         self._clean: set = set()
-        self._clients: dict = {}    # kernel → its connected client
+        self._clients: dict = {}        # kernel → its connected client
         atexit.register(self.close)
 
     def prestart(self, n: int) -> None:
@@ -75,18 +83,20 @@ class KernelPool:
                 km = self._start(prestarted=True)
                 self._run(km, WARM)
                 self._clean.add(km)     # nothing to reset before its first notebook
-                self._free.put(km)
+                with self._cond:
+                    self._free.append(km)
             except Exception:
                 if km is not None:      # started but not warmed: shut it down, not left idle
                     self._discard(km)
                 else:
-                    with self._lock:
+                    with self._cond:
                         self._launching -= 1
             finally:
-                with self._lock:
+                with self._cond:
                     self._starting -= 1
+                    self._cond.notify_all()
 
-        with self._lock:
+        with self._cond:
             n = max(0, n - len(self._all) - self._launching)
             self._starting += n
             self._launching += n
@@ -114,8 +124,12 @@ class KernelPool:
             kc.wait_for_ready(timeout=self.startup_timeout)
         except BaseException:
             kc.stop_channels()
+            try:
+                km.shutdown_kernel(now=True)
+            except Exception:
+                pass
             raise
-        with self._lock:
+        with self._cond:
             self._clients[km] = kc
             self._all.append(km)
             if prestarted:          # counted in _all from now on
@@ -132,20 +146,42 @@ class KernelPool:
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"kernel set-up failed: {reply['content'].get('evalue', '')}")
 
-    def _take(self):
-        """A free kernel, waiting for one that prestart() is still starting; None if there is none."""
-        while True:
+    def _take(self, priority):
+        """A free kernel for the waiting notebook of smallest priority; None when that notebook may
+        start a kernel itself (the pool is below its size; with no size, when none is starting)."""
+        ticket = (priority, next(self._tickets))
+        with self._cond:
+            heapq.heappush(self._waiting, ticket)
             try:
-                return self._free.get(timeout=0.05)
-            except queue.Empty:
-                with self._lock:
-                    if self._starting <= 0 and self._free.empty():
-                        return None
+                while True:
+                    if self._waiting[0] == ticket:
+                        if self._free:
+                            return self._free.pop(0)
+                        room = (self._starting <= 0 if self.size is None
+                                else len(self._all) + self._launching < self.size)
+                        if room:
+                            self._launching += 1        # this notebook's kernel, counted until it runs
+                            return None
+                    self._cond.wait(timeout=1.0)
+            finally:
+                self._waiting.remove(ticket)
+                heapq.heapify(self._waiting)
+                self._cond.notify_all()
+
+    def _start_reserved(self):
+        """Start the kernel :meth:`_take` made room for."""
+        try:
+            return self._start(prestarted=True)
+        except BaseException:
+            with self._cond:
+                self._launching -= 1
+                self._cond.notify_all()
+            raise
 
     @contextmanager
-    def kernel(self):
+    def kernel(self, priority=()):
         """A kernel with an empty namespace; put back after a clean run, replaced after a failure."""
-        km = self._take()
+        km = self._take(priority)
         if km is not None:
             try:
                 if not km.is_alive():
@@ -155,19 +191,21 @@ class KernelPool:
                 else:
                     self._run(km, RESET)
             except Exception:
-                self._discard(km)
+                self._discard(km, reserve=True)     # its place goes to the kernel started next
                 km = None
         if km is None:
-            km = self._start()
+            km = self._start_reserved()
         try:
             yield km
         except BaseException:
             self._discard(km)
             raise
-        self._free.put(km)
+        with self._cond:
+            self._free.append(km)
+            self._cond.notify_all()
 
-    def _discard(self, km) -> None:
-        with self._lock:
+    def _discard(self, km, reserve: bool = False) -> None:
+        with self._cond:
             kc = self._clients.pop(km, None)
         if kc is not None:
             kc.stop_channels()
@@ -175,14 +213,18 @@ class KernelPool:
             km.shutdown_kernel(now=True)
         except Exception:
             pass
-        with self._lock:
+        with self._cond:
             if km in self._all:
                 self._all.remove(km)
+            if reserve:
+                self._launching += 1
+            self._cond.notify_all()
 
     def close(self) -> None:
-        with self._lock:
+        with self._cond:
             kms, self._all = list(self._all), []
             kcs, self._clients = list(self._clients.values()), {}
+            self._free = []
         for kc in kcs:
             kc.stop_channels()
         for km in kms:

@@ -6,7 +6,6 @@ papermill is the renderer of record: each executed .ipynb is the record of its r
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import json
 import os
@@ -44,7 +43,9 @@ def _versions() -> dict:
     return out
 
 
-def _execute(nb: Path, target: Path, params: dict, timeout: int, verbose: bool = False, warm: bool = True) -> None:
+def _execute(nb: Path, target: Path, params: dict, timeout: int, verbose: bool = False, warm: bool = True,
+             priority=()) -> float:
+    """Execute ``nb`` into ``target``; returns the seconds it took once it had a kernel."""
     # no cwd= here: papermill would chdir the whole process, which is not safe with notebooks
     # running in parallel threads; every path handed to a notebook is absolute instead
     import papermill as pm
@@ -57,7 +58,8 @@ def _execute(nb: Path, target: Path, params: dict, timeout: int, verbose: bool =
         import threading
 
         kernels = pool(verbose)
-        with kernels.kernel() as km:
+        with kernels.kernel(priority) as km:
+            t0 = time.monotonic()
             # nbclient's cell timeout does not fire with a kernel it does not own: a watchdog
             # interrupts the kernel when the notebook as a whole runs longer than ``timeout``
             # seconds (the kernel is then replaced, not reused)
@@ -77,16 +79,19 @@ def _execute(nb: Path, target: Path, params: dict, timeout: int, verbose: bool =
                 raise
             finally:
                 dog.cancel()
-        return
+        return time.monotonic() - t0
     # a fresh kernel per notebook; its own log (transport warnings) only with --verbose
+    t0 = time.monotonic()
     extra = {} if verbose else {"extra_arguments": ["--IPKernelApp.log_level=CRITICAL"]}
     pm.execute_notebook(str(nb), str(target), **kw, **extra)
+    return time.monotonic() - t0
 
 
 def render_period(period: str, *, data: Path, notebooks: list[Path], out: Path, lang: str = "zh",
                   timeout: int = 600, extra: dict | None = None, parallel: int = 2, verbose: bool = False,
-                  warm: bool = True) -> Path:
-    """Render every notebook for one period into ``out/<period>/`` (atomically), ``parallel`` at a time."""
+                  warm: bool = True, order: int = 0) -> Path:
+    """Render every notebook for one period into ``out/<period>/`` (atomically), ``parallel`` at a
+    time; ``order`` ranks this period among periods rendered at the same time (smaller first)."""
     from papermill.exceptions import PapermillExecutionError
 
     out = Path(out).resolve()
@@ -102,12 +107,11 @@ def render_period(period: str, *, data: Path, notebooks: list[Path], out: Path, 
     params = {"data_dir": str(data), "period": period, "lang": lang, "out_dir": str(tmp), **(extra or {})}
     status, seconds = {}, {}
 
-    def run_one(nb: Path) -> None:
-        t0 = time.monotonic()
+    def run_one(nb: Path, rank: int) -> None:
         target = tmp / nb.name
         for attempt in (1, 2):
             try:
-                _execute(nb, target, params, timeout, verbose, warm)
+                took = _execute(nb, target, params, timeout, verbose, warm, priority=(order, rank))
                 break
             except PapermillExecutionError as exc:
                 status[nb.name] = "failed"
@@ -118,17 +122,23 @@ def render_period(period: str, *, data: Path, notebooks: list[Path], out: Path, 
                     status[nb.name] = "failed"
                     raise ReportError(f"report {period}: notebook {nb.name}: the kernel failed twice "
                                       f"({type(exc).__name__}: {exc})") from None
+        t0 = time.monotonic()
         to_html(target, target.with_suffix(".html"), period=period, lang=lang)
         status[nb.name] = "ok"
-        seconds[nb.name] = round(time.monotonic() - t0, 2)
+        seconds[nb.name] = round(took + time.monotonic() - t0, 2)
 
     try:
-        # notebooks of one period are independent: run them two at a time (one kernel per core),
-        # the longest first so that the two kernels finish at about the same time
+        # notebooks of one period are independent: ``parallel`` kernels (one per core) take them
+        # longest first, so that the kernels finish at about the same time. Every notebook has its
+        # own thread waiting for a kernel: a page is exported to HTML while its kernel already runs
+        # the next notebook. Waiting notebooks of earlier periods (smaller ``order``) go first.
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=max(1, min(parallel, len(notebooks)))) as threads:
-            for fut in [threads.submit(run_one, nb) for nb in longest_first(notebooks, out)]:
+        if warm:
+            pool(verbose).size = max(1, parallel)
+        threads_n = len(notebooks) if warm else max(1, min(parallel, len(notebooks)))
+        with ThreadPoolExecutor(max_workers=max(1, threads_n)) as threads:
+            for fut in [threads.submit(run_one, nb, rank) for rank, nb in enumerate(longest_first(notebooks, out))]:
                 fut.result()
         (tmp / ".record.lock").unlink(missing_ok=True)
         shutil.rmtree(tmp / SHARED, ignore_errors=True)
@@ -282,7 +292,7 @@ def render_reports(*, period: str | None, all_periods: bool, data: Path, noteboo
     if not parallel:
         # this process's kernels start (and load the notebooks' modules) while the run sets up
         pool(verbose).prestart(kernels)
-    kw = {"data": Path(data), "notebooks": nbs, "out": Path(out), "lang": lang, "timeout": timeout,
+    kw = {"data": Path(data), "notebooks": nbs, "out": Path(out), "lang": lang, "timeout": timeout, "parallel": kernels,
           "extra": {"engine": engine, "spark_master": spark_master, "audience": audience,
                     "firm": firm or Path(data).resolve().name}, "verbose": verbose}
     summary = []
@@ -296,16 +306,29 @@ def render_reports(*, period: str | None, all_periods: bool, data: Path, noteboo
             def tqdm(x, **_):
                 return x
         bar = tqdm(total=len(periods), desc="periods", disable=not sys.stderr.isatty())
-        jobs = [(p, kw) for p in periods]
+        jobs = [(p, {**kw, "order": i}) for i, p in enumerate(periods)]
         try:
-            with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker,
-                                     initargs=(verbose, kernels)) if parallel else contextlib.nullcontext() as executor:
-                for row in (executor.map if parallel else map)(_render_one, jobs):
+            if parallel:        # worker processes, each with its own kernels
+                executor = ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker, initargs=(verbose, kernels))
+            else:
+                # this process's kernels; the next period starts while the last notebooks of the
+                # current one still run, so that no kernel waits for the slowest page of a period
+                # (an earlier period's notebooks always get a free kernel first)
+                from concurrent.futures import ThreadPoolExecutor
+
+                executor = ThreadPoolExecutor(max_workers=max(1, min(2, len(periods))))
+            with executor:
+                futures = [executor.submit(_render_one, job) for job in jobs]
+                stop = False
+                for fut in futures:
+                    if stop and fut.cancel():       # not started: left out after a failure
+                        continue
+                    row = fut.result()
                     summary.append(row)
                     _log_row(log, row)
                     bar.update(1)
                     if row["status"] != "ok" and not keep_going:
-                        break
+                        stop = True
         finally:
             bar.close()
             record_runs(Path(out), summary)
