@@ -375,6 +375,11 @@ def test_prestarted_kernels_are_warm_and_reused():
         assert "".join(seen).strip() == "True []"     # modules loaded, no warm-up names left
         with pool.kernel() as km:
             assert km is first                        # the same kernel, reset, not a new start
+            seen = []
+            pool.client(km).execute_interactive(
+                "print('sys' in dir(), [k for k in dir() if k.startswith('__') and not k.endswith('__')], "
+                "__import__('gc').collect.__name__)", output_hook=lambda m: seen.append(m["content"].get("text", "")))
+        assert "".join(seen).strip() == "False [] collect"   # names gone, no helper left, gc restored
         assert len(pool._all) == 1
     finally:
         pool.close()

@@ -288,7 +288,9 @@ def render_reports(*, period: str | None, all_periods: bool, data: Path, noteboo
         raise DataError(f"report: --engine {engine!r} is not one of ['duckdb', 'spark']")
     periods = discover_periods(data) if all_periods else [parse_period(period).label]
     parallel = workers > 1 and len(periods) > 1
-    kernels = min(2, len(nbs))      # render_period runs a period's notebooks two at a time
+    # two kernels in all (one per core of the machines this runs on): two at a time for one
+    # process, one per worker process with --workers 2 or more
+    kernels = min(max(1, 2 // workers) if parallel else 2, len(nbs))
     if not parallel:
         # this process's kernels start (and load the notebooks' modules) while the run sets up
         pool(verbose).prestart(kernels)
