@@ -47,3 +47,22 @@ def random_tx():
                              "cost": np.round(rng.lognormal(2.9, 1, n), 2),
                              "day": pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 400, n), unit="D")})
     return make
+
+
+@pytest.fixture()
+def report_notebook():
+    """``make(folder, name, *code)``: a report notebook of a parameters cell (data_dir, period,
+    lang, out_dir) followed by one code cell per ``code``, for tests of the report run itself."""
+    import nbformat as nbf
+
+    def make(folder: Path, name: str, *code: str) -> Path:
+        params = nbf.v4.new_code_cell('data_dir = ""\nperiod = ""\nlang = "zh"\nout_dir = ""')
+        params.metadata["tags"] = ["parameters"]
+        nb = nbf.v4.new_notebook()
+        nb.cells = [params, *(nbf.v4.new_code_cell(c) for c in code)]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        folder.mkdir(parents=True, exist_ok=True)
+        nbf.write(nb, folder / name)
+        return folder / name
+
+    return make

@@ -7,33 +7,24 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
-from pathlib import Path
 
-import nbformat as nbf
 import pytest
 
 from crm_research.cli import main
 
 
 @pytest.fixture()
-def firm(tmp_path):
+def firm(tmp_path, report_notebook):
     """Three survey waves, a stray browser copy of one, and a notebook that fails on 2025Q2."""
     data = tmp_path / "firm"
     data.mkdir()
     for q in ("2025Q1", "2025Q2", "2025Q3"):
         (data / f"survey_{q}.csv").write_text("respondent_id,SAT1\nr1,4\n", encoding="utf-8")
     (data / "survey_2025Q2 (1).csv").write_text("respondent_id,SAT1\nr1,4\n", encoding="utf-8")
-    nb = nbf.v4.new_notebook()
-    params = nbf.v4.new_code_cell('data_dir = ""\nperiod = ""\nlang = "zh"\nout_dir = ""')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbf.v4.new_code_cell(
-        "if period == '2025Q2':\n    raise ValueError('survey_2025Q2.csv row 7: answer 9 outside the scale 1-5')\n"
-        "print('page of', period)")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbs = tmp_path / "nbs"
-    nbs.mkdir()
-    nbf.write(nb, nbs / "page.ipynb")
-    return data, nbs
+    report_notebook(tmp_path / "nbs", "page.ipynb",
+                    "if period == '2025Q2':\n    raise ValueError('survey_2025Q2.csv row 7: answer 9 outside the scale 1-5')\n"
+                    "print('page of', period)")
+    return data, tmp_path / "nbs"
 
 
 def test_keep_going_renders_every_good_period_and_exits_1_naming_the_failure(firm, tmp_path, capsys, caplog):

@@ -151,18 +151,10 @@ def test_wave_comparison_matches_scipy():
     assert abs(w.loc["sat", "p"] - stats.ttest_ind(a["sat"], b["sat"], equal_var=False).pvalue) < 1e-12
 
 
-def test_hung_kernel_is_timed_out_retried_and_quarantined(tmp_path):
-    import nbformat as nbf
-
+def test_hung_kernel_is_timed_out_retried_and_quarantined(tmp_path, report_notebook):
     from crm_research.reports import ReportError, render_period
 
-    nb = nbf.v4.new_notebook()
-    params = nbf.v4.new_code_cell('data_dir = ""\nperiod = ""\nlang = "zh"\nout_dir = ""')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbf.v4.new_code_cell("import time\ntime.sleep(60)")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    path = tmp_path / "hang.ipynb"
-    nbf.write(nb, path)
+    path = report_notebook(tmp_path, "hang.ipynb", "import time\ntime.sleep(60)")
     with pytest.raises(ReportError, match=r"notebook hang.ipynb: the kernel failed twice \((CellTimeoutError|TimeoutError: the notebook ran longer than 2 s)"):
         render_period("2026Q1", data=SAMPLE, notebooks=[path], out=tmp_path / "out", timeout=2)
     assert not (tmp_path / "out" / "2026Q1").exists()
@@ -197,7 +189,7 @@ def test_first_period_without_history_renders(tmp_path):
     assert not (tmp_path / "o" / "2025Q1" / "tables" / "abc_migration.csv").exists()
 
 
-def test_period_folder_survives_kills_at_random_moments(tmp_path):
+def test_period_folder_survives_kills_at_random_moments(tmp_path, report_notebook):
     """Report runs killed at random moments (SIGKILL, a bounded number of times): reports/<period>
     always exists and is a complete report — the one before or the new one — and the next run
     cleans up what the killed ones left."""
@@ -208,18 +200,10 @@ def test_period_folder_survives_kills_at_random_moments(tmp_path):
     import sys
     import time
 
-    import nbformat as nbf
-
-    nb = nbf.v4.new_notebook()
-    params = nbf.v4.new_code_cell('data_dir = ""\nperiod = ""\nlang = "zh"\nout_dir = ""')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbf.v4.new_code_cell(
-        "import uuid, pathlib, time\nif out_dir:\n    p = pathlib.Path(out_dir)\n"
-        "    (p / 'part1.txt').write_text('x')\n    time.sleep(0.3)\n    (p / 'marker.txt').write_text(uuid.uuid4().hex)")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbs = tmp_path / "nbs"
-    nbs.mkdir()
-    nbf.write(nb, nbs / "one.ipynb")
+    report_notebook(nbs, "one.ipynb",
+                    "import uuid, pathlib, time\nif out_dir:\n    p = pathlib.Path(out_dir)\n"
+                    "    (p / 'part1.txt').write_text('x')\n    time.sleep(0.3)\n    (p / 'marker.txt').write_text(uuid.uuid4().hex)")
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "crm_research.cli", "report", "--period", PERIOD, "--data", str(SAMPLE),
            "--notebooks", str(nbs), "--out", str(out), "--quiet"]
@@ -411,7 +395,7 @@ def test_tables_are_read_once_per_process_and_each_page_gets_its_own_copy(tmp_pa
     assert reads == ["shipments", "shipments"] and len(third) == len(second) + 1
 
 
-def test_report_engine_writes_the_record_at_start_and_end_and_keeps_a_failure(tmp_path, monkeypatch):
+def test_report_engine_writes_the_record_at_start_and_end_and_keeps_a_failure(tmp_path, monkeypatch, report_notebook):
     """The report engine runs a notebook through the warm kernel's client and writes the executed
     notebook when it starts and when it ends (papermill writes it before and after every cell):
     the record is complete, and a failing cell's traceback is in the quarantined copy."""
@@ -423,16 +407,10 @@ def test_report_engine_writes_the_record_at_start_and_end_and_keeps_a_failure(tm
     writes = []
     real = papermill.engines.write_ipynb
     monkeypatch.setattr(papermill.engines, "write_ipynb", lambda nb, path: writes.append(path) or real(nb, path))
-    params = nbf.v4.new_code_cell('data_dir = ""\nperiod = ""\nlang = "zh"\nout_dir = ""')
-    params.metadata["tags"] = ["parameters"]
     nbs = tmp_path / "nbs"
-    nbs.mkdir()
     for name, body in (("ok", "y = 2"), ("bad", "raise ValueError('no such column: revenue')")):
-        nb = nbf.v4.new_notebook()
-        nb.cells = [params, nbf.v4.new_code_cell("x = 1\nprint('first', x)"), nbf.v4.new_code_cell(body),
-                    nbf.v4.new_code_cell("print('never' if 'y' not in dir() else 'third')")]
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        nbf.write(nb, nbs / f"{name}.ipynb")
+        report_notebook(nbs, f"{name}.ipynb", "x = 1\nprint('first', x)", body,
+                        "print('never' if 'y' not in dir() else 'third')")
     out = render.render_period(PERIOD, data=SAMPLE, notebooks=[nbs / "ok.ipynb"], out=tmp_path / "o")
     assert len(writes) == 2                                 # start and end, for five cells
     rec = nbf.read(out / "ok.ipynb", as_version=4)
