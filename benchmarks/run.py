@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -193,15 +192,20 @@ def bench_reports(quick):
     floor = time.perf_counter() - t0
     cli = [str(ROOT / ".venv" / "bin" / "crm-research"), "report", "--data", str(ROOT / "data" / "sample"), "--quiet"]
     out = {"papermill_floor_s": floor, "notebooks_per_period": 4}
+
+    def report(*args):
+        run = subprocess.run(cli + list(args), capture_output=True, text=True)
+        if run.returncode:      # say why: the run's own message, not only its exit code
+            raise RuntimeError(f"{' '.join(args)}: exit {run.returncode}\n{run.stderr[-3000:]}")
+
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        subprocess.run(cli + ["--period", "2026Q3", "--out", tmp + "/one"], check=True, capture_output=True)
+        report("--period", "2026Q3", "--out", tmp + "/one")
         out["one_period_s"] = time.perf_counter() - t
         if not quick:
             for workers in (1, 2):
                 t = time.perf_counter()
-                subprocess.run(cli + ["--all", "--workers", str(workers), "--out", f"{tmp}/all{workers}"],
-                               check=True, capture_output=True)
+                report("--all", "--workers", str(workers), "--out", f"{tmp}/all{workers}")
                 out[f"all_periods_workers{workers}_s"] = time.perf_counter() - t
     out["one_period_floors"] = out["one_period_s"] / floor
     for w in (1, 2):
