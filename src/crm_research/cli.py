@@ -110,11 +110,11 @@ def _report(args) -> int:
     if args.period is not None or args.workers <= 1:
         # this process renders the periods itself: its kernels start now, in the background,
         # before this process imports pandas, papermill and nbconvert (render_reports reuses them)
-        from .report.kernels import pool
+        from .report.kernels import kernel_count, pool
 
         nbs = len(list(Path(s["notebooks"]).glob("*.ipynb")))
         if nbs and Path(s["data"]).is_dir():
-            pool(args.verbose).prestart(min(2, nbs))
+            pool(args.verbose).prestart(kernel_count(nbs))
     from .report import render_reports
 
     say = (lambda m: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))

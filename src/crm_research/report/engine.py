@@ -29,22 +29,23 @@ def register() -> str:
     class RecordAtEnds(NotebookExecutionManager):
         """Skips the write papermill makes at the start and at the end of every cell."""
 
-        def cell_start(self, cell, cell_index=None, **kwargs):
+        _between = False        # inside papermill's own cell_start/cell_complete
+
+        def _unsaved(self, step, *args, **kwargs):
             self._between = True
             try:
-                super().cell_start(cell, cell_index, **kwargs)
+                step(*args, **kwargs)
             finally:
                 self._between = False
+
+        def cell_start(self, cell, cell_index=None, **kwargs):
+            self._unsaved(super().cell_start, cell, cell_index, **kwargs)
 
         def cell_complete(self, cell, cell_index=None, **kwargs):
-            self._between = True
-            try:
-                super().cell_complete(cell, cell_index, **kwargs)
-            finally:
-                self._between = False
+            self._unsaved(super().cell_complete, cell, cell_index, **kwargs)
 
         def save(self, **kwargs):
-            if not getattr(self, "_between", False):
+            if not self._between:
                 super().save(**kwargs)
 
     class ReportEngine(NBClientEngine):

@@ -13,7 +13,7 @@ import os
 import threading
 from contextlib import contextmanager
 
-__all__ = ["KernelPool", "RESET", "WARM", "pool"]
+__all__ = ["KernelPool", "RESET", "WARM", "kernel_count", "pool"]
 
 #: run in a kernel before each notebook: nothing a previous notebook defined survives. IPython's
 #: reset ends with a full garbage collection (a twentieth of a second with pandas, scipy and
@@ -46,6 +46,13 @@ WARM = ("import io as __io, warnings as __w\n"
         "    __f.savefig(__io.BytesIO(), format='png'); __f.savefig(__io.BytesIO(), format='svg')\n"
         "__plt.close('all')\n"
         "del __io, __w, __plt, __f, __cjk\n")
+
+
+def kernel_count(notebooks: int, workers: int = 1) -> int:
+    """Kernels one process of a report run keeps: two in all (one per core of the machines this
+    runs on), shared by ``workers`` worker processes (at least one each), never more than there
+    are notebooks."""
+    return min(max(1, 2 // max(1, workers)), notebooks)
 
 
 _POOL = None
@@ -89,7 +96,7 @@ class KernelPool:
         def start():
             km = None
             try:
-                km = self._start(prestarted=True)
+                km = self._start()
                 self._run(km, WARM)
                 self._clean.add(km)     # nothing to reset before its first notebook
                 with self._cond:
@@ -97,9 +104,6 @@ class KernelPool:
             except Exception:
                 if km is not None:      # started but not warmed: shut it down, not left idle
                     self._discard(km)
-                else:
-                    with self._cond:
-                        self._launching -= 1
             finally:
                 with self._cond:
                     self._starting -= 1
@@ -112,7 +116,22 @@ class KernelPool:
         for _ in range(n):
             threading.Thread(target=start, daemon=True).start()
 
-    def _start(self, prestarted: bool = False):
+    def _start(self):
+        """Start a kernel whose place :meth:`prestart` or :meth:`_take` reserved (``_launching``):
+        once running it counts in ``_all`` instead; if it cannot start, the place is given back."""
+        try:
+            km = self._launch()
+        except BaseException:
+            with self._cond:
+                self._launching -= 1
+                self._cond.notify_all()
+            raise
+        with self._cond:
+            self._all.append(km)
+            self._launching -= 1
+        return km
+
+    def _launch(self):
         from jupyter_client import KernelManager
 
         km = KernelManager(kernel_name="python3")
@@ -140,9 +159,6 @@ class KernelPool:
             raise
         with self._cond:
             self._clients[km] = kc
-            self._all.append(km)
-            if prestarted:          # counted in _all from now on
-                self._launching -= 1
         return km
 
     def client(self, km):
@@ -177,16 +193,6 @@ class KernelPool:
                 heapq.heapify(self._waiting)
                 self._cond.notify_all()
 
-    def _start_reserved(self):
-        """Start the kernel :meth:`_take` made room for."""
-        try:
-            return self._start(prestarted=True)
-        except BaseException:
-            with self._cond:
-                self._launching -= 1
-                self._cond.notify_all()
-            raise
-
     @contextmanager
     def kernel(self, priority=()):
         """A kernel with an empty namespace; put back after a clean run, replaced after a failure."""
@@ -203,7 +209,7 @@ class KernelPool:
                 self._discard(km, reserve=True)     # its place goes to the kernel started next
                 km = None
         if km is None:
-            km = self._start_reserved()
+            km = self._start()
         try:
             yield km
         except BaseException:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 from pathlib import Path
@@ -64,6 +65,7 @@ def _headings(nb) -> list[tuple[int, str, str]]:
     return out
 
 
+@functools.cache
 def _exporter():
     """nbconvert's HTML exporter without its last step, which parses the finished page again with
     BeautifulSoup (embedded figures included: a third of the export's time) to give images without

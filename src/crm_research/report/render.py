@@ -20,7 +20,7 @@ from .._core.errors import DataError
 from ..io.periods import discover_periods, parse_period
 from ..io.warehouse import sha256_file
 from .context import SHARED
-from .kernels import pool
+from .kernels import kernel_count, pool
 from .pages import record_runs, to_html, write_index
 
 __all__ = ["ReportError", "render_period", "render_reports"]
@@ -288,9 +288,7 @@ def render_reports(*, period: str | None, all_periods: bool, data: Path, noteboo
         raise DataError(f"report: --engine {engine!r} is not one of ['duckdb', 'spark']")
     periods = discover_periods(data) if all_periods else [parse_period(period).label]
     parallel = workers > 1 and len(periods) > 1
-    # two kernels in all (one per core of the machines this runs on): two at a time for one
-    # process, one per worker process with --workers 2 or more
-    kernels = min(max(1, 2 // workers) if parallel else 2, len(nbs))
+    kernels = kernel_count(len(nbs), workers if parallel else 1)
     if not parallel:
         # this process's kernels start (and load the notebooks' modules) while the run sets up
         pool(verbose).prestart(kernels)
